@@ -1,0 +1,60 @@
+// Stack counters, named like Linux's SNMP/netstat MIB counters so tcpref's
+// numbers read like `nstat` output. Plain integers: the stack is
+// single-threaded; a multi-threaded server keeps one Stack per thread and sums.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace tcpref::tcp {
+
+// X(name): every counter, in print order. Add new counters here only.
+#define TCPREF_COUNTERS(X) \
+  X(InSegs)                \
+  X(OutSegs)               \
+  X(InErrs)                \
+  X(CsumErrors)            \
+  X(InMalformed)           \
+  X(OutRsts)               \
+  X(InRsts)                \
+  X(ActiveOpens)           \
+  X(PassiveOpens)          \
+  X(AttemptFails)          \
+  X(EstabResets)           \
+  X(CurrEstab)             \
+  X(RetransSegs)           \
+  X(ListenOverflows)       \
+  X(ListenDrops)           \
+  X(SyncookiesSent)        \
+  X(SyncookiesRecv)        \
+  X(SyncookiesFailed)      \
+  X(TCPReqQFullDrop)       \
+  X(TCPReqQFullDoCookies)  \
+  X(TCPChallengeACK)       \
+  X(TCPSYNChallenge)       \
+  X(TCPTimeWaitOverflow)   \
+  X(TCPTimeWaitReopen)     \
+  X(TW)                    \
+  X(TCPSynRetrans)         \
+  X(TCPTimeouts)           \
+  X(PAWSEstab)             \
+  X(TCPACKSkippedChallenge) \
+  X(TCPAbortOnData)        \
+  X(TCPAbortOnClose)       \
+  X(NoSocket)
+
+struct Counters {
+#define TCPREF_COUNTER_FIELD(name) uint64_t name = 0;
+  TCPREF_COUNTERS(TCPREF_COUNTER_FIELD)
+#undef TCPREF_COUNTER_FIELD
+
+  // Calls fn(std::string_view name, uint64_t value) for every counter.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+#define TCPREF_COUNTER_VISIT(name) fn(std::string_view(#name), name);
+    TCPREF_COUNTERS(TCPREF_COUNTER_VISIT)
+#undef TCPREF_COUNTER_VISIT
+  }
+};
+
+}  // namespace tcpref::tcp

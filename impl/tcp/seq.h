@@ -1,0 +1,27 @@
+// Sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4; RFC 1982 serial
+// numbers): a precedes b when the signed 32-bit distance a − b is negative.
+#pragma once
+
+#include <cstdint>
+
+namespace tcpref::tcp {
+
+[[nodiscard]] constexpr bool seq_before(uint32_t a, uint32_t b) {
+  return static_cast<int32_t>(a - b) < 0;
+}
+[[nodiscard]] constexpr bool seq_after(uint32_t a, uint32_t b) {
+  return seq_before(b, a);
+}
+[[nodiscard]] constexpr bool seq_before_eq(uint32_t a, uint32_t b) {
+  return !seq_after(a, b);
+}
+[[nodiscard]] constexpr bool seq_after_eq(uint32_t a, uint32_t b) {
+  return !seq_before(a, b);
+}
+// lo ≤ x < hi, modulo 2^32 (the usual window test).
+[[nodiscard]] constexpr bool seq_in_window(uint32_t x, uint32_t lo,
+                                           uint32_t hi) {
+  return x - lo < hi - lo;
+}
+
+}  // namespace tcpref::tcp

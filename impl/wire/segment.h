@@ -1,0 +1,108 @@
+// One IPv4 packet carrying one TCP segment: checked parse into a `Segment`
+// (a view into the caller's buffer) and `emit` into a caller's buffer.
+// Parsing returns a reason for every rejection; it never throws, aborts,
+// allocates or reads outside the buffer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "impl/wire/options.h"
+
+namespace tcpref::wire {
+
+// TCP header flag bits (RFC 9293 §3.1, RFC 3168 §6.1 for ECE/CWR).
+namespace flags {
+inline constexpr uint8_t kFin = 0x01;
+inline constexpr uint8_t kSyn = 0x02;
+inline constexpr uint8_t kRst = 0x04;
+inline constexpr uint8_t kPsh = 0x08;
+inline constexpr uint8_t kAck = 0x10;
+inline constexpr uint8_t kUrg = 0x20;
+inline constexpr uint8_t kEce = 0x40;
+inline constexpr uint8_t kCwr = 0x80;
+}  // namespace flags
+
+inline constexpr uint8_t kIpProtoTcp = 6;
+inline constexpr size_t kIpv4MinHeader = 20;
+inline constexpr size_t kTcpMinHeader = 20;
+inline constexpr size_t kMaxHeaders = 60 + 60;
+
+// Why a packet was rejected. Names match the counter each one bumps.
+enum class ParseError : uint8_t {
+  kNone = 0,
+  kIpTruncated,         // fewer than 20 bytes
+  kIpBadVersion,        // version ≠ 4
+  kIpBadIhl,            // IHL < 5 or IHL·4 > buffer
+  kIpBadTotalLength,    // total length < IHL·4 or > buffer
+  kIpBadChecksum,       // IPv4 header checksum fails
+  kIpFragment,          // MF set or fragment offset ≠ 0 (no reassembly)
+  kNotTcp,              // protocol ≠ 6
+  kTcpTruncated,        // fewer than 20 bytes of TCP
+  kTcpBadDataOffset,    // doff < 5
+  kTcpDataOffsetPastEnd,  // doff·4 > TCP length
+  kTcpBadChecksum,
+  kTcpBadOptions,       // see OptionsError
+  kCount,
+};
+
+[[nodiscard]] std::string_view to_string(ParseError e);
+
+// A parsed segment. Addresses and numbers are in host byte order; `payload`
+// points into the parsed buffer. The same struct is what `emit` writes, so
+// parse(emit(s)) == s for every emittable s.
+struct Segment {
+  // IPv4
+  uint32_t src_addr = 0;
+  uint32_t dst_addr = 0;
+  uint8_t tos = 0;  // DSCP + ECN (RFC 3168 §5: low two bits)
+  uint8_t ttl = 64;
+  uint16_t ip_id = 0;
+  bool dont_fragment = true;
+  // TCP
+  uint16_t src_port = 0;
+  uint16_t dst_port = 0;
+  uint32_t seq = 0;
+  uint32_t ack = 0;
+  uint8_t flags = 0;
+  uint16_t window = 0;  // as on the wire, unscaled
+  uint16_t urgent = 0;
+  TcpOptions options;
+  std::span<const uint8_t> payload;
+
+  bool has(uint8_t f) const { return (flags & f) != 0; }
+  // SEG.LEN (RFC 9293 §3.3.1): payload plus one each for SYN and FIN.
+  uint32_t seg_len() const {
+    return static_cast<uint32_t>(payload.size()) + (has(flags::kSyn) ? 1 : 0) +
+           (has(flags::kFin) ? 1 : 0);
+  }
+};
+
+struct ParseOptions {
+  // Fuzzers set this false so mutated packets reach the state machine; the
+  // stack always verifies.
+  bool verify_checksums = true;
+};
+
+struct PacketParse {
+  ParseError error = ParseError::kNone;
+  OptionsError options_error = OptionsError::kNone;  // when kTcpBadOptions
+  Segment segment;
+  bool ok() const { return error == ParseError::kNone; }
+};
+
+[[nodiscard]] PacketParse parse_packet(std::span<const uint8_t> packet,
+                                       ParseOptions options = {});
+
+// Writes a 20-byte IPv4 header (no IP options), the TCP header with options,
+// and the payload, with both checksums filled. Returns the packet length, or
+// 0 (nothing written) if it does not fit in `out` or the options exceed 40
+// bytes or the packet would exceed 65535 bytes.
+[[nodiscard]] size_t emit(const Segment& segment, std::span<uint8_t> out);
+
+// Length emit() would produce.
+[[nodiscard]] size_t emitted_length(const Segment& segment);
+
+}  // namespace tcpref::wire
