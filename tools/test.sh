@@ -9,12 +9,28 @@ case "${1:-}" in
     cat <<'USAGE'
 Usage: tools/test.sh [BAZEL_TEST_ARGS...]
 
-Installs missing Debian packages (tools/setup.sh), then runs
-`bazel test //...` with the given extra arguments. Exits non-zero if any
-test fails. Bazel's cache stays outside the repository (~/.cache/bazel).
+Installs missing Debian packages (tools/setup.sh, needs root the first time),
+then runs `bazel test //...` with any extra arguments (for example
+--config=asan). Prints Bazel's per-test summary and a closing line
+"N passed, M failed"; exits non-zero if any test fails or none ran.
+Bazel's cache stays outside the repository (~/.cache/bazel).
 USAGE
     exit 0 ;;
 esac
 
 tools/setup.sh
-bazel test //... "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+bazel test //... "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# A plain closing line, counted from Bazel's per-target summary.
+passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log" || true)
+failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|FLAKY|INCOMPLETE|REMOTE FAILURE|FAILED TO BUILD)' "$log" || true)
+echo "${passed} passed, ${failed} failed"
+if [ "$rc" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+exit "$rc"

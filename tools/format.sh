@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Formats (or with --check, verifies) every C++ file tracked by git with the
+# repository's .clang-format.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=(-i)
+case "${1:-}" in
+  --check) mode=(--dry-run --Werror) ;;
+  -h|--help) echo "Usage: tools/format.sh [--check]"; echo "Formats tracked *.h/*.cc with clang-format; --check fails on any change needed."; exit 0 ;;
+  "") ;;
+  *) echo "format.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+esac
+git ls-files -z -- '*.h' '*.cc' | xargs -0 -r clang-format "${mode[@]}"
