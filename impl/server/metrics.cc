@@ -1,0 +1,63 @@
+#include "impl/server/metrics.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace tcpref::server {
+namespace {
+
+// RFC 4022's tcp group; Linux prints these as Tcp*.
+constexpr std::array<std::string_view, 11> kTcpMib = {
+    "InSegs",      "OutSegs",     "InErrs",       "CsumErrors",
+    "OutRsts",     "ActiveOpens", "PassiveOpens", "AttemptFails",
+    "EstabResets", "CurrEstab",   "RetransSegs"};
+
+// tcpref's own counters with no Linux equivalent.
+constexpr std::array<std::string_view, 3> kTcprefOnly = {"InMalformed",
+                                                         "InRsts", "NoSocket"};
+
+bool contains(std::span<const std::string_view> list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+}  // namespace
+
+std::string_view counter_group(std::string_view counter) {
+  if (contains(kTcpMib, counter)) return "Tcp";
+  if (contains(kTcprefOnly, counter)) return "Tcpref";
+  return "TcpExt";
+}
+
+MetricKind counter_kind(std::string_view counter) {
+  return counter == "CurrEstab" ? MetricKind::kGauge : MetricKind::kCounter;
+}
+
+std::string format_prometheus(std::span<const Metric> metrics) {
+  std::string out;
+  out.reserve(metrics.size() * 96);
+  for (const Metric& m : metrics) {
+    std::string name = "tcpref_";
+    for (char c : m.group) {
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    name.append("_").append(m.name);
+    out.append("# TYPE ").append(name).append(
+        m.kind == MetricKind::kCounter ? " counter\n" : " gauge\n");
+    out.append(name).append(" ").append(std::to_string(m.value)).append("\n");
+  }
+  return out;
+}
+
+std::string format_nstat(std::span<const Metric> metrics, bool zeros) {
+  std::string out = "#tcpref\n";
+  for (const Metric& m : metrics) {
+    if (m.value == 0 && !zeros) continue;
+    std::string name = std::string(m.group) + std::string(m.name);
+    name.resize(std::max<size_t>(name.size() + 1, 32), ' ');
+    out.append(name).append(std::to_string(m.value)).append("\n");
+  }
+  return out;
+}
+
+}  // namespace tcpref::server

@@ -1,0 +1,50 @@
+// tcpref-server's command line: parsed into ServerOptions with one clear
+// error per mistake, and the --help text (a man page in miniature).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "impl/tun/address.h"
+#include "impl/tun/impairment.h"
+
+namespace tcpref::server {
+
+enum class Mode : uint8_t { kEcho, kDiscard, kHttp, kHold, kClose };
+enum class SynCookies : uint8_t { kOff, kAuto, kAlways };
+
+[[nodiscard]] std::string_view to_string(Mode mode);
+
+struct ServerOptions {
+  std::string tun;
+  uint32_t addr = 0;  // host order, in 198.18.0.0/15
+  uint16_t port = 0;
+  uint32_t backlog = 128;
+  uint32_t syn_backlog = 256;
+  Mode mode = Mode::kHttp;
+  SynCookies syncookies = SynCookies::kAuto;
+  uint8_t synack_retries = 5;
+  bool abort_on_overflow = false;
+  std::string pcap;  // empty: no capture
+  unsigned threads = 1;
+  tun::ImpairmentConfig impair;
+  std::optional<tun::Prefix> configure_peer;
+  uint16_t mtu = 1500;
+  uint32_t max_connections = 4096;
+};
+
+struct ParsedArgs {
+  ServerOptions options;
+  bool help = false;
+  std::string error;  // one line; empty when the arguments are good
+};
+
+// `args` excludes the program name. Accepts "--flag value" and "--flag=value".
+[[nodiscard]] ParsedArgs parse_args(std::span<const std::string_view> args);
+
+[[nodiscard]] std::string_view help_text();
+
+}  // namespace tcpref::server
