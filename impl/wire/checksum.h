@@ -10,7 +10,8 @@ namespace tcpref::wire {
 // Adds bytes to a running 32-bit one's-complement accumulator. An odd-length
 // span is padded with a zero byte (RFC 1071 §4.1); chain calls only on
 // even-length pieces except the last.
-[[nodiscard]] uint32_t checksum_add(uint32_t sum, std::span<const uint8_t> bytes);
+[[nodiscard]] uint32_t checksum_add(uint32_t sum,
+                                    std::span<const uint8_t> bytes);
 
 // Folds carries and complements: the value to store in a checksum field.
 [[nodiscard]] uint16_t checksum_fold(uint32_t sum);

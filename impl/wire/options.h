@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 namespace tcpref::wire {
 
@@ -20,7 +21,7 @@ enum class OptionKind : uint8_t {
   kSackPermitted = 4,
   kSack = 5,
   kTimestamps = 8,
-  kFastOpen = 34,          // RFC 7413
+  kFastOpen = 34,               // RFC 7413
   kFastOpenExperimental = 254,  // RFC 6994 experiment id 0xF989
 };
 
@@ -44,7 +45,8 @@ struct FastOpenCookie {
   bool experimental = false;  // kind 254 + magic 0xF989 instead of kind 34
   uint8_t length = 0;         // 0 = cookie request
   std::array<uint8_t, kMaxTfoCookie> bytes{};
-  friend bool operator==(const FastOpenCookie&, const FastOpenCookie&) = default;
+  friend bool operator==(const FastOpenCookie&,
+                         const FastOpenCookie&) = default;
 };
 
 // The options of one segment, decoded. Fixed size: parsing never allocates.
@@ -66,12 +68,15 @@ struct TcpOptions {
 
 enum class OptionsError : uint8_t {
   kNone = 0,
-  kZeroOrOneLength,     // a kind other than EOL/NOP with length 0 or 1
-  kPastEnd,             // length runs past the option space, or no length byte
-  kBadFixedLength,      // MSS≠4, WS≠3, SACK-permitted≠2, TS≠10
-  kBadSackLength,       // SACK length not 2+8n with 1≤n≤4
-  kBadFastOpenLength,   // TFO cookie not 0 or 4..16 bytes, or bad magic length
+  kZeroOrOneLength,    // a kind other than EOL/NOP with length 0 or 1
+  kPastEnd,            // length runs past the option space, or no length byte
+  kBadFixedLength,     // MSS≠4, WS≠3, SACK-permitted≠2, TS≠10
+  kBadSackLength,      // SACK length not 2+8n with 1≤n≤4
+  kBadFastOpenLength,  // TFO cookie not 0 or 4..16 bytes, or bad magic length
 };
+
+// Counter-label name of each error (e.g. "OptPastEnd").
+[[nodiscard]] std::string_view to_string(OptionsError e);
 
 struct OptionsParse {
   OptionsError error = OptionsError::kNone;
@@ -90,7 +95,8 @@ struct OptionsParse {
 [[nodiscard]] size_t emit_options(const TcpOptions& options,
                                   std::span<uint8_t> out);
 
-// Bytes emit_options would write (a multiple of 4), or >40 if too many.
+// Bytes emit_options would write (a multiple of 4), or >40 if too many or
+// not emittable (more than 4 SACK blocks, TFO cookie not 0 or 4..16 bytes).
 [[nodiscard]] size_t options_length(const TcpOptions& options);
 
 }  // namespace tcpref::wire

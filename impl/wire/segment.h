@@ -9,46 +9,16 @@
 #include <span>
 #include <string_view>
 
+#include "impl/wire/ipv4.h"
 #include "impl/wire/options.h"
+#include "impl/wire/parse_error.h"
+#include "impl/wire/tcp_header.h"
 
 namespace tcpref::wire {
 
-// TCP header flag bits (RFC 9293 §3.1, RFC 3168 §6.1 for ECE/CWR).
-namespace flags {
-inline constexpr uint8_t kFin = 0x01;
-inline constexpr uint8_t kSyn = 0x02;
-inline constexpr uint8_t kRst = 0x04;
-inline constexpr uint8_t kPsh = 0x08;
-inline constexpr uint8_t kAck = 0x10;
-inline constexpr uint8_t kUrg = 0x20;
-inline constexpr uint8_t kEce = 0x40;
-inline constexpr uint8_t kCwr = 0x80;
-}  // namespace flags
-
-inline constexpr uint8_t kIpProtoTcp = 6;
-inline constexpr size_t kIpv4MinHeader = 20;
-inline constexpr size_t kTcpMinHeader = 20;
+// flags::*, kIpProtoTcp, kIpv4MinHeader, kTcpMinHeader and ParseError come
+// from the headers above (they were first declared here).
 inline constexpr size_t kMaxHeaders = 60 + 60;
-
-// Why a packet was rejected. Names match the counter each one bumps.
-enum class ParseError : uint8_t {
-  kNone = 0,
-  kIpTruncated,         // fewer than 20 bytes
-  kIpBadVersion,        // version ≠ 4
-  kIpBadIhl,            // IHL < 5 or IHL·4 > buffer
-  kIpBadTotalLength,    // total length < IHL·4 or > buffer
-  kIpBadChecksum,       // IPv4 header checksum fails
-  kIpFragment,          // MF set or fragment offset ≠ 0 (no reassembly)
-  kNotTcp,              // protocol ≠ 6
-  kTcpTruncated,        // fewer than 20 bytes of TCP
-  kTcpBadDataOffset,    // doff < 5
-  kTcpDataOffsetPastEnd,  // doff·4 > TCP length
-  kTcpBadChecksum,
-  kTcpBadOptions,       // see OptionsError
-  kCount,
-};
-
-[[nodiscard]] std::string_view to_string(ParseError e);
 
 // A parsed segment. Addresses and numbers are in host byte order; `payload`
 // points into the parsed buffer. The same struct is what `emit` writes, so
@@ -78,6 +48,8 @@ struct Segment {
     return static_cast<uint32_t>(payload.size()) + (has(flags::kSyn) ? 1 : 0) +
            (has(flags::kFin) ? 1 : 0);
   }
+  // Field-wise, with payloads compared by content.
+  friend bool operator==(const Segment& a, const Segment& b);
 };
 
 struct ParseOptions {
@@ -99,10 +71,12 @@ struct PacketParse {
 // Writes a 20-byte IPv4 header (no IP options), the TCP header with options,
 // and the payload, with both checksums filled. Returns the packet length, or
 // 0 (nothing written) if it does not fit in `out` or the options exceed 40
-// bytes or the packet would exceed 65535 bytes.
+// bytes or the packet would exceed 65535 bytes. The payload must not overlap
+// `out`.
 [[nodiscard]] size_t emit(const Segment& segment, std::span<uint8_t> out);
 
-// Length emit() would produce.
+// Length emit() would produce given room, or 0 if the segment is not
+// emittable.
 [[nodiscard]] size_t emitted_length(const Segment& segment);
 
 }  // namespace tcpref::wire
