@@ -9,39 +9,59 @@
 namespace tcpref::tcp {
 
 // X(name): every counter, in print order. Add new counters here only.
-#define TCPREF_COUNTERS(X) \
-  X(InSegs)                \
-  X(OutSegs)               \
-  X(InErrs)                \
-  X(CsumErrors)            \
-  X(InMalformed)           \
-  X(OutRsts)               \
-  X(InRsts)                \
-  X(ActiveOpens)           \
-  X(PassiveOpens)          \
-  X(AttemptFails)          \
-  X(EstabResets)           \
-  X(CurrEstab)             \
-  X(RetransSegs)           \
-  X(ListenOverflows)       \
-  X(ListenDrops)           \
-  X(SyncookiesSent)        \
-  X(SyncookiesRecv)        \
-  X(SyncookiesFailed)      \
-  X(TCPReqQFullDrop)       \
-  X(TCPReqQFullDoCookies)  \
-  X(TCPChallengeACK)       \
-  X(TCPSYNChallenge)       \
-  X(TCPTimeWaitOverflow)   \
-  X(TCPTimeWaitReopen)     \
-  X(TW)                    \
-  X(TCPSynRetrans)         \
-  X(TCPTimeouts)           \
-  X(PAWSEstab)             \
-  X(TCPACKSkippedChallenge) \
-  X(TCPAbortOnData)        \
-  X(TCPAbortOnClose)       \
-  X(NoSocket)
+// Names follow Linux's MIB where one exists; the *Drop counters name the
+// reasons Linux reports only as drop reasons, one per way a segment dies.
+#define TCPREF_COUNTERS(X)   \
+  X(InSegs)                  \
+  X(OutSegs)                 \
+  X(InErrs)                  \
+  X(CsumErrors)              \
+  X(InMalformed)             \
+  X(OutRsts)                 \
+  X(InRsts)                  \
+  X(ActiveOpens)             \
+  X(PassiveOpens)            \
+  X(AttemptFails)            \
+  X(EstabResets)             \
+  X(CurrEstab)               \
+  X(RetransSegs)             \
+  X(ListenOverflows)         \
+  X(ListenDrops)             \
+  X(SyncookiesSent)          \
+  X(SyncookiesRecv)          \
+  X(SyncookiesFailed)        \
+  X(TCPReqQFullDrop)         \
+  X(TCPReqQFullDoCookies)    \
+  X(TCPChallengeACK)         \
+  X(TCPSYNChallenge)         \
+  X(TCPTimeWaitOverflow)     \
+  X(TCPTimeWaitReopen)       \
+  X(TW)                      \
+  X(TCPSynRetrans)           \
+  X(TCPTimeouts)             \
+  X(PAWSEstab)               \
+  X(TCPACKSkippedChallenge)  \
+  X(TCPAbortOnData)          \
+  X(TCPAbortOnClose)         \
+  X(NoSocket)                \
+  X(InAddrErrors)            \
+  X(EmbryonicRsts)           \
+  X(TCPListenRstDrop)        \
+  X(TCPListenSynFinDrop)     \
+  X(TCPListenNoFlagDrop)     \
+  X(TCPReqNoAckDrop)         \
+  X(TCPReqOutOfOrderDrop)    \
+  X(TCPMissingTimestampDrop) \
+  X(TCPRstOutOfWindowDrop)   \
+  X(TCPOutOfWindowDrop)      \
+  X(TCPNoAckDrop)            \
+  X(TCPAckUnsentDrop)        \
+  X(TCPAckTooOldDrop)        \
+  X(TCPOFODrop)              \
+  X(TCPRcvQDrop)             \
+  X(TCPTimeWaitRstDrop)      \
+  X(TCPTimeWaitSynDrop)      \
+  X(TCPTimeWaitAck)
 
 struct Counters {
 #define TCPREF_COUNTER_FIELD(name) uint64_t name = 0;

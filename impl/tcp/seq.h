@@ -25,3 +25,23 @@ namespace tcpref::tcp {
 }
 
 }  // namespace tcpref::tcp
+
+namespace tcpref::tcp {
+
+// RFC 9293 §3.10.7.4 "first check sequence number": the four cases of
+// segment acceptability for SEG.LEN and RCV.WND.
+[[nodiscard]] constexpr bool seq_segment_acceptable(uint32_t seg_seq,
+                                                    uint32_t seg_len,
+                                                    uint32_t rcv_nxt,
+                                                    uint32_t rcv_wnd) {
+  const uint32_t right = rcv_nxt + rcv_wnd;
+  if (seg_len == 0) {
+    return rcv_wnd == 0 ? seg_seq == rcv_nxt
+                        : seq_in_window(seg_seq, rcv_nxt, right);
+  }
+  if (rcv_wnd == 0) return false;
+  return seq_in_window(seg_seq, rcv_nxt, right) ||
+         seq_in_window(seg_seq + seg_len - 1, rcv_nxt, right);
+}
+
+}  // namespace tcpref::tcp

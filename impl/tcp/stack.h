@@ -72,15 +72,20 @@ struct StackConfig {
   uint32_t max_time_wait = 4096;
   // Our MSS advertisement is interface MTU − 40.
   uint16_t mtu = 1500;
-  uint8_t window_scale = 7;          // offered when the peer offers (≤ 14)
+  uint8_t window_scale = 7;  // offered when the peer offers (≤ 14)
   uint32_t receive_buffer = 256 * 1024;
   uint32_t send_buffer = 256 * 1024;
-  bool timestamps = true;            // RFC 7323
-  bool sack = true;                  // RFC 2018
-  bool ecn = true;                   // RFC 3168 §6.1.1: accept ECN setup
-  bool rfc1337 = true;               // RST does not end TIME-WAIT
-  std::chrono::seconds time_wait_duration{60};  // 2·MSL
+  bool timestamps = true;  // RFC 7323
+  bool sack = true;        // RFC 2018
+  bool ecn = true;         // RFC 3168 §6.1.1: accept ECN setup
+  bool rfc1337 = true;     // RST does not end TIME-WAIT
+  std::chrono::seconds time_wait_duration{60};        // 2·MSL
   Time synack_initial_rto = std::chrono::seconds(1);  // RFC 6298 §2.1
+  // A closed socket's FIN is retransmitted (RTO from synack_initial_rto,
+  // doubling) this many times before it is reset (Linux tcp_orphan_retries).
+  uint8_t orphan_retries = 5;
+  // How long a closed socket waits in FIN-WAIT-2 (Linux tcp_fin_timeout).
+  Time fin_timeout = std::chrono::seconds(60);
   // Per-connection challenge ACK budget (RFC 5961 §7; no global counter, which
   // was CVE-2016-5696's side channel).
   uint32_t challenge_acks_per_second = 10;
@@ -110,9 +115,11 @@ struct ListenerId {
 namespace ready {
 inline constexpr uint32_t kReadable = 1u << 0;  // data, or EOF from the peer
 inline constexpr uint32_t kWritable = 1u << 1;
-inline constexpr uint32_t kClosed = 1u << 2;    // fully closed, handle may be freed
-inline constexpr uint32_t kReset = 1u << 3;     // the peer reset the connection
-inline constexpr uint32_t kAcceptable = 1u << 4;  // listener: accept() would succeed
+inline constexpr uint32_t kClosed = 1u
+                                    << 2;  // fully closed, handle may be freed
+inline constexpr uint32_t kReset = 1u << 3;  // the peer reset the connection
+inline constexpr uint32_t kAcceptable =
+    1u << 4;  // listener: accept() would succeed
 }  // namespace ready
 
 enum class Error : uint8_t {
@@ -120,11 +127,11 @@ enum class Error : uint8_t {
   kWouldBlock,
   kBadHandle,
   kAddressInUse,
-  kNoMemory,       // a table is full
+  kNoMemory,  // a table is full
   kInvalidArgument,
   kNotConnected,
   kConnectionReset,
-  kClosed,         // write after shutdown/close
+  kClosed,  // write after shutdown/close
 };
 
 [[nodiscard]] std::string_view to_string(Error e);
@@ -137,25 +144,34 @@ struct IoResult {
 // What receive() did with a packet. Every drop has a reason; each reason has
 // a counter in Counters.
 enum class Verdict : uint8_t {
-  kAccepted = 0,     // processed by some socket (may have replied)
-  kDroppedMalformed, // failed wire validation (see Counters)
-  kDroppedNoSocket,  // no socket: RST sent unless the segment was a RST
-  kDroppedInvalid,   // a socket saw it and discarded it per the RFCs
+  kAccepted = 0,      // processed by some socket (may have replied)
+  kDroppedMalformed,  // failed wire validation (see Counters)
+  kDroppedNoSocket,   // no socket: RST sent unless the segment was a RST
+  kDroppedInvalid,    // a socket saw it and discarded it per the RFCs
 };
 
 // The kind of record the stack holds for one 4-tuple (for tests, the model
 // abstraction and fuzz invariants).
 enum class RecordKind : uint8_t {
   kNone,
-  kRequestSock,   // SYN-RECEIVED
-  kChildQueued,   // ESTABLISHED (or later) child waiting in the accept queue
-  kSocket,        // accepted or connect()ed socket; see tcp_state
+  kRequestSock,  // SYN-RECEIVED
+  kChildQueued,  // ESTABLISHED (or later) child waiting in the accept queue
+  kSocket,       // accepted or connect()ed socket; see tcp_state
   kTimeWait,
 };
 
 enum class TcpState : uint8_t {
-  kClosed, kListen, kSynSent, kSynReceived, kEstablished, kFinWait1,
-  kFinWait2, kCloseWait, kClosing, kLastAck, kTimeWait,
+  kClosed,
+  kListen,
+  kSynSent,
+  kSynReceived,
+  kEstablished,
+  kFinWait1,
+  kFinWait2,
+  kCloseWait,
+  kClosing,
+  kLastAck,
+  kTimeWait,
 };
 [[nodiscard]] std::string_view to_string(TcpState s);
 
@@ -166,13 +182,25 @@ struct ConnectionView {
   uint32_t iss = 0, irs = 0;
   uint32_t snd_una = 0, snd_nxt = 0, rcv_nxt = 0;
   uint32_t snd_wnd = 0, rcv_wnd = 0;
-  uint16_t mss = 0;           // effective send MSS
+  uint16_t mss = 0;  // effective send MSS
   uint8_t snd_wscale = 0, rcv_wscale = 0;
   bool sack_ok = false, timestamps_ok = false, ecn_ok = false;
   uint32_t ts_recent = 0;
-  uint8_t retransmits = 0;    // SYN-ACK retransmissions so far (request sock)
+  uint8_t retransmits = 0;  // SYN-ACK retransmissions so far (request sock)
   bool from_cookie = false;
 };
+
+// Readiness notification: the stack calls these from receive()/advance()
+// when a listener's accept queue gains a child or a socket's poll() bits
+// change, so an event loop need not poll every handle.
+class ReadinessObserver {
+ public:
+  virtual ~ReadinessObserver() = default;
+  virtual void on_ready(ListenerId listener, uint32_t events) = 0;
+  virtual void on_ready(SocketId socket, uint32_t events) = 0;
+};
+
+struct TestingAccess;  // testing_hooks.h
 
 class Stack {
  public:
@@ -207,11 +235,13 @@ class Stack {
                                  Error* error = nullptr);
 
   // Connected sockets. All non-blocking.
-  [[nodiscard]] IoResult read(SocketId socket, std::span<uint8_t> out, Time now);
+  [[nodiscard]] IoResult read(SocketId socket, std::span<uint8_t> out,
+                              Time now);
   [[nodiscard]] IoResult write(SocketId socket, std::span<const uint8_t> data,
                                Time now);
   Error shutdown_write(SocketId socket, Time now);  // sends FIN when drained
-  Error close(SocketId socket, Time now);  // RST if unread data (RFC 1122 §4.2.2.13)
+  Error close(SocketId socket,
+              Time now);  // RST if unread data (RFC 1122 §4.2.2.13)
   Error abort(SocketId socket, Time now);  // RST now
   [[nodiscard]] uint32_t poll(SocketId socket) const;
   [[nodiscard]] uint32_t poll(ListenerId listener) const;
@@ -221,7 +251,11 @@ class Stack {
   [[nodiscard]] ConnectionView inspect(const FourTuple& tuple) const;
   [[nodiscard]] const Counters& counters() const;
 
+  // Optional; nullptr (the default) turns notifications off.
+  void set_observer(ReadinessObserver* observer);
+
  private:
+  friend struct TestingAccess;
   struct Impl;
   Impl* impl_;
 };

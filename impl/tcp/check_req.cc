@@ -1,0 +1,177 @@
+// A segment for a request sock in SYN-RECEIVED (RFC 9293 §3.10.7.4 with
+// RFC 5961; Linux tcp_check_req), and the SYN-ACK retransmission timer.
+#include "impl/tcp/seq.h"
+#include "impl/tcp/stack_impl.h"
+#include "impl/tcp/synack.h"
+
+namespace tcpref::tcp {
+
+namespace {
+SynOptions options_of(const RequestSock& r) {
+  SynOptions o;
+  unpack_bits(r.options, o);
+  o.mss = r.mss;
+  o.snd_wscale = r.snd_wscale;
+  o.rcv_wscale = r.rcv_wscale;
+  o.ts_recent = r.ts_recent;
+  return o;
+}
+}  // namespace
+
+void Stack::Impl::send_synack(const RequestSock& r, Time now) {
+  output.send(make_synack(config, r.tuple, r.iss, r.irs, options_of(r),
+                          ts_clock(now) + r.ts_offset));
+}
+
+void Stack::Impl::send_request_ack(const RequestSock& r, Time now) {
+  // <SEQ=ISS+1><ACK=IRS+1><CTL=ACK>: what SYN-RECEIVED acknowledges.
+  wire::Segment s;
+  s.src_addr = r.tuple.local.addr;
+  s.dst_addr = r.tuple.remote.addr;
+  s.src_port = r.tuple.local.port;
+  s.dst_port = r.tuple.remote.port;
+  s.seq = r.iss + 1;
+  s.ack = r.irs + 1;
+  s.flags = wire::flags::kAck;
+  s.window = synack_window(config);
+  if ((r.options & optbit::kTs) != 0) {
+    s.options.timestamps =
+        wire::Timestamps{ts_clock(now) + r.ts_offset, r.ts_recent};
+  }
+  output.send(s);
+}
+
+Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
+                                     uint64_t hash, Time now) {
+  using namespace wire::flags;
+  RequestSock& r = requests[ri];
+  const bool rst = seg.has(kRst);
+  const uint32_t rcv_nxt = r.irs + 1;
+
+  // A retransmitted SYN (same IRS): our SYN-ACK was lost; send it again
+  // (RFC 9293 §3.10.7.4 treats it as a duplicate; Linux inet_rtx_syn_ack).
+  if ((seg.flags & (kSyn | kAck | kRst | kFin)) == kSyn && seg.seq == r.irs) {
+    ++counters.TCPSynRetrans;
+    ++counters.RetransSegs;
+    send_synack(r, now);
+    return Verdict::kAccepted;
+  }
+  // RFC 7323 §3.2 and §5.3 R1, as for a full connection.
+  if ((r.options & optbit::kTs) != 0 && !rst) {
+    if (!seg.options.timestamps) {
+      ++counters.TCPMissingTimestampDrop;
+      return Verdict::kDroppedInvalid;
+    }
+    if (seq_before(seg.options.timestamps->tsval, r.ts_recent)) {
+      ++counters.PAWSEstab;
+      send_request_ack(r, now);
+      return Verdict::kDroppedInvalid;
+    }
+  }
+  // RFC 5961 §3.2: exact RST aborts the embryonic connection, an in-window
+  // one draws a challenge ACK, anything else is dropped.
+  if (rst) {
+    ++counters.InRsts;
+    if (seg.seq == rcv_nxt) {
+      ++counters.EmbryonicRsts;
+      ++counters.AttemptFails;
+      free_request(ri, hash);
+      return Verdict::kAccepted;
+    }
+    if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + synack_window(config))) {
+      if (r.challenge.allow(now, config.challenge_acks_per_second)) {
+        ++counters.TCPChallengeACK;
+        send_request_ack(r, now);
+      } else {
+        ++counters.TCPACKSkippedChallenge;
+      }
+    } else {
+      ++counters.TCPRstOutOfWindowDrop;
+    }
+    return Verdict::kDroppedInvalid;
+  }
+  // RFC 5961 §4.2: a SYN with another sequence number draws a challenge
+  // ACK; a peer that really restarted answers it with an exact RST.
+  if (seg.has(kSyn)) {
+    ++counters.TCPSYNChallenge;
+    if (r.challenge.allow(now, config.challenge_acks_per_second)) {
+      ++counters.TCPChallengeACK;
+      send_request_ack(r, now);
+    } else {
+      ++counters.TCPACKSkippedChallenge;
+    }
+    return Verdict::kDroppedInvalid;
+  }
+  // RFC 9293 §3.10.7.4 "first": unacceptable segments get an ACK.
+  if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv_nxt,
+                              synack_window(config))) {
+    ++counters.TCPOutOfWindowDrop;
+    send_request_ack(r, now);
+    return Verdict::kDroppedInvalid;
+  }
+  // "fifth": no ACK, drop.
+  if (!seg.has(kAck)) {
+    ++counters.TCPReqNoAckDrop;
+    return Verdict::kDroppedInvalid;
+  }
+  // "fifth", SYN-RECEIVED: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST>;
+  // the request sock stays.
+  const uint32_t acceptable_ack =
+      r.iss + (hooks.bug_accept_ack_iss_plus_2 ? 2 : 1);
+  if (seg.ack != acceptable_ack) {
+    send_reset(seg);
+    return Verdict::kDroppedInvalid;
+  }
+  // In window but past IRS+1: an earlier segment was lost. A request sock
+  // keeps no out-of-order data, so re-ACK and let the peer retransmit.
+  if (seg.seq != rcv_nxt) {
+    ++counters.TCPReqOutOfOrderDrop;
+    send_request_ack(r, now);
+    return Verdict::kDroppedInvalid;
+  }
+
+  ChildParams p;
+  p.tuple = r.tuple;
+  p.listener = r.listener;
+  p.iss = r.iss;
+  p.irs = r.irs;
+  p.options = options_of(r);
+  p.ts_offset = r.ts_offset;
+  uint32_t socket;
+  if (admit_child(p, seg, hash, now, &socket) == Admission::kQueued) {
+    free_request(ri, hash);
+    return Verdict::kAccepted;
+  }
+  // Overflow: kDrop keeps the request sock so a SYN-ACK retransmission
+  // makes the peer resend its ACK; kReset gives up now.
+  if (listeners[r.listener].options.overflow == OverflowPolicy::kReset) {
+    send_reset(seg);
+    free_request(ri, hash);
+  }
+  return Verdict::kDroppedInvalid;
+}
+
+void Stack::Impl::request_timer(uint32_t ri, Time now) {
+  RequestSock& r = requests[ri];
+  ++counters.TCPTimeouts;
+  if (r.retransmits >= listeners[r.listener].options.synack_retries) {
+    free_request(ri, hasher(r.tuple));
+    return;
+  }
+  ++r.retransmits;
+  ++counters.TCPSynRetrans;
+  ++counters.RetransSegs;
+  send_synack(r, now);
+  // RFC 6298 §5.5: back off exponentially, 1 s, 2 s, 4 s, ...
+  request_timers.schedule(
+      ri, now + config.synack_initial_rto * (1u << r.retransmits));
+}
+
+void Stack::Impl::free_request(uint32_t ri, uint64_t hash) {
+  --listeners[requests[ri].listener].syn_queue_length;
+  request_index.erase(ri, hash);
+  request_timers.cancel(ri);
+  requests.release(ri);
+}
+
+}  // namespace tcpref::tcp

@@ -1,0 +1,65 @@
+// Child creation and accept-queue admission (Linux tcp_v4_syn_recv_sock and
+// inet_csk_reqsk_queue_add): the connection becomes ESTABLISHED and the
+// completing ACK is its first segment, so data or FIN on it is kept.
+#include "impl/tcp/stack_impl.h"
+
+namespace tcpref::tcp {
+
+Admission Stack::Impl::admit_child(const ChildParams& p,
+                                   const wire::Segment& ack, uint64_t hash,
+                                   Time now, uint32_t* socket) {
+  Listener& L = listeners[p.listener];
+  if (L.accept_queue.full(L.options.backlog)) {
+    ++counters.ListenOverflows;
+    ++counters.ListenDrops;
+    return Admission::kOverflow;
+  }
+  const std::optional<uint32_t> s = sockets.allocate();
+  if (!s) {
+    ++counters.ListenDrops;
+    return Admission::kNoMemory;
+  }
+  Connection& c = sockets[*s];
+  c.tuple = p.tuple;
+  c.iss = p.iss;
+  c.irs = p.irs;
+  c.snd_una = c.snd_nxt = p.iss + 1;
+  c.rcv_nxt = p.irs + 1;
+  c.mss = p.options.mss;
+  c.wscale_ok = p.options.wscale_ok;
+  c.snd_wscale = p.options.wscale_ok ? p.options.snd_wscale : 0;
+  c.rcv_wscale = p.options.wscale_ok ? p.options.rcv_wscale : 0;
+  c.sack_ok = p.options.sack_ok;
+  c.ts_ok = p.options.ts_ok;
+  c.ecn_ok = p.options.ecn_ok;
+  c.ts_recent = p.options.ts_recent;
+  c.ts_offset = p.ts_offset;
+  c.from_cookie = p.from_cookie;
+  c.listener = p.listener;
+  c.rx = ReceiveBuffer(std::span<uint8_t>(
+      receive_arena.get() + static_cast<size_t>(*s) * config.receive_buffer,
+      config.receive_buffer));
+  // RFC 9293 §3.10.7.4 SYN-RECEIVED → ESTABLISHED: SND.WND from this ACK
+  // (scaled: RFC 7323 §2.2), SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
+  c.snd_wnd = static_cast<uint32_t>(ack.window) << c.snd_wscale;
+  c.max_snd_wnd = c.snd_wnd;
+  c.snd_wl1 = ack.seq;
+  c.snd_wl2 = ack.ack;
+  c.rcv_adv = c.rcv_nxt + synack_window(config);
+  c.set_state(TcpState::kEstablished, counters);
+  ++counters.PassiveOpens;
+  c.hashed = true;
+  socket_index.insert(*s, hash);
+  L.accept_queue.push(*s, sockets);
+  *socket = *s;
+
+  ConnectionEnv e = env(now);
+  const ConnectionResult r = c.on_segment(ack, e);
+  handle_event(*s, r.event, now);
+  if (observer != nullptr) {
+    observer->on_ready(ListenerId{p.listener}, ready::kAcceptable);
+  }
+  return Admission::kQueued;
+}
+
+}  // namespace tcpref::tcp

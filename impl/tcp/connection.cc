@@ -1,0 +1,212 @@
+// A connection's outgoing control segments, timers and application calls.
+#include "impl/tcp/connection.h"
+
+#include <algorithm>
+
+#include "impl/tcp/isn.h"
+
+namespace tcpref::tcp {
+
+namespace {
+bool counts_as_established(TcpState s) {
+  return s == TcpState::kEstablished || s == TcpState::kCloseWait;
+}
+}  // namespace
+
+void Connection::set_state(TcpState next, Counters& counters) {
+  // Linux MIB semantics: CurrEstab counts ESTABLISHED and CLOSE-WAIT;
+  // EstabResets counts their direct transitions to CLOSED.
+  if (counts_as_established(state) && !counts_as_established(next)) {
+    --counters.CurrEstab;
+    if (next == TcpState::kClosed) ++counters.EstabResets;
+  } else if (!counts_as_established(state) && counts_as_established(next)) {
+    ++counters.CurrEstab;
+  }
+  state = next;
+}
+
+uint32_t Connection::rcv_wnd() const {
+  const uint32_t max_wnd = 65535u << (wscale_ok ? rcv_wscale : 0);
+  return std::min(rx.free(), max_wnd);
+}
+
+uint16_t Connection::window_field() const {
+  return static_cast<uint16_t>(rcv_wnd() >> (wscale_ok ? rcv_wscale : 0));
+}
+
+wire::Segment Connection::make_segment(uint8_t flags,
+                                       ConnectionEnv& env) const {
+  wire::Segment s;
+  s.src_addr = tuple.local.addr;
+  s.dst_addr = tuple.remote.addr;
+  s.src_port = tuple.local.port;
+  s.dst_port = tuple.remote.port;
+  s.seq = snd_nxt;
+  s.ack = rcv_nxt;
+  s.flags = flags;
+  s.window = window_field();
+  if (ts_ok) {
+    s.options.timestamps =
+        wire::Timestamps{ts_clock(env.now) + ts_offset, ts_recent};
+  }
+  return s;
+}
+
+void Connection::send_ack(ConnectionEnv& env) {
+  const wire::Segment s = make_segment(wire::flags::kAck, env);
+  rcv_adv = rcv_nxt +
+            (static_cast<uint32_t>(s.window) << (wscale_ok ? rcv_wscale : 0));
+  env.output.send(s);
+}
+
+void Connection::send_challenge_ack(ConnectionEnv& env) {
+  if (!challenge.allow(env.now, env.config.challenge_acks_per_second)) {
+    ++env.counters.TCPACKSkippedChallenge;
+    return;
+  }
+  ++env.counters.TCPChallengeACK;
+  send_ack(env);
+}
+
+void Connection::send_fin(ConnectionEnv& env) {
+  env.output.send(make_segment(wire::flags::kFin | wire::flags::kAck, env));
+  snd_nxt += 1;
+  arm_fin_timer(env);
+}
+
+void Connection::send_rst(ConnectionEnv& env) {
+  // RFC 9293 §3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>.
+  wire::Segment s = make_segment(wire::flags::kRst, env);
+  s.ack = 0;
+  s.window = 0;
+  s.options = {};
+  env.output.send(s);
+}
+
+void Connection::arm_fin_timer(ConnectionEnv& env) {
+  // RFC 6298 §2.1/§5.5: initial RTO, doubled per retransmission.
+  timer_due = env.now + env.config.synack_initial_rto * (1u << fin_retransmits);
+}
+
+ConnectionEvent Connection::on_timer(ConnectionEnv& env) {
+  timer_due = Time{0};
+  ++env.counters.TCPTimeouts;
+  if (state == TcpState::kFinWait1 || state == TcpState::kClosing ||
+      state == TcpState::kLastAck) {
+    if (fin_retransmits >= env.config.orphan_retries) {
+      send_rst(env);
+      set_state(TcpState::kClosed, env.counters);
+      return ConnectionEvent::kClosed;
+    }
+    ++fin_retransmits;
+    ++env.counters.RetransSegs;
+    wire::Segment fin =
+        make_segment(wire::flags::kFin | wire::flags::kAck, env);
+    fin.seq = snd_nxt - 1;
+    env.output.send(fin);
+    arm_fin_timer(env);
+    return ConnectionEvent::kNone;
+  }
+  if (state == TcpState::kFinWait2 && orphaned) {
+    set_state(TcpState::kClosed, env.counters);
+    return ConnectionEvent::kClosed;
+  }
+  return ConnectionEvent::kNone;
+}
+
+IoResult Connection::read(std::span<uint8_t> out, ConnectionEnv& env) {
+  if (rx.size() == 0) {
+    if (peer_reset) return {0, Error::kConnectionReset};
+    const bool eof = state == TcpState::kCloseWait ||
+                     state == TcpState::kLastAck ||
+                     state == TcpState::kClosing || state == TcpState::kClosed;
+    return {0, eof ? Error::kOk : Error::kWouldBlock};
+  }
+  const uint32_t n = rx.pop(out);
+  // RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): announce the reopened
+  // window once it grew by min(buffer/2, MSS) past the last advertisement.
+  const uint32_t right = rcv_nxt + rcv_wnd();
+  const uint32_t threshold = std::min<uint32_t>(rx.capacity() / 2, mss);
+  if (state == TcpState::kEstablished || state == TcpState::kFinWait1 ||
+      state == TcpState::kFinWait2) {
+    if (static_cast<int32_t>(right - rcv_adv) >=
+        static_cast<int32_t>(threshold)) {
+      send_ack(env);
+    }
+  }
+  return {n, Error::kOk};
+}
+
+Error Connection::shutdown_write(ConnectionEnv& env) {
+  if (state == TcpState::kEstablished) {
+    send_fin(env);
+    set_state(TcpState::kFinWait1, env.counters);
+  } else if (state == TcpState::kCloseWait) {
+    send_fin(env);
+    set_state(TcpState::kLastAck, env.counters);
+  } else if (state == TcpState::kClosed) {
+    return peer_reset ? Error::kConnectionReset : Error::kNotConnected;
+  }
+  return Error::kOk;
+}
+
+ConnectionEvent Connection::close(ConnectionEnv& env) {
+  orphaned = true;
+  if (state == TcpState::kClosed) return ConnectionEvent::kClosed;
+  if (rx.size() > 0) {
+    // RFC 1122 §4.2.2.13 / RFC 9293 §3.10.4: closing with unread data
+    // resets, so the peer learns the data was lost.
+    ++env.counters.TCPAbortOnClose;
+    send_rst(env);
+    set_state(TcpState::kClosed, env.counters);
+    return ConnectionEvent::kClosed;
+  }
+  (void)shutdown_write(env);
+  if (state == TcpState::kFinWait2) {
+    timer_due = env.now + env.config.fin_timeout;
+  }
+  return ConnectionEvent::kNone;
+}
+
+void Connection::abort(ConnectionEnv& env) {
+  if (state != TcpState::kClosed) {
+    send_rst(env);
+    set_state(TcpState::kClosed, env.counters);
+  }
+  timer_due = Time{0};
+}
+
+uint32_t Connection::poll() const {
+  uint32_t events = 0;
+  const bool eof = state == TcpState::kCloseWait ||
+                   state == TcpState::kLastAck || state == TcpState::kClosing ||
+                   state == TcpState::kClosed;
+  if (rx.size() > 0 || eof) events |= ready::kReadable;
+  if (state == TcpState::kClosed) events |= ready::kClosed;
+  if (peer_reset) events |= ready::kReset;
+  return events;
+}
+
+ConnectionView Connection::view() const {
+  ConnectionView v;
+  v.kind = queued ? RecordKind::kChildQueued : RecordKind::kSocket;
+  v.state = state;
+  v.iss = iss;
+  v.irs = irs;
+  v.snd_una = snd_una;
+  v.snd_nxt = snd_nxt;
+  v.rcv_nxt = rcv_nxt;
+  v.snd_wnd = snd_wnd;
+  v.rcv_wnd = rcv_wnd();
+  v.mss = mss;
+  v.snd_wscale = wscale_ok ? snd_wscale : 0;
+  v.rcv_wscale = wscale_ok ? rcv_wscale : 0;
+  v.sack_ok = sack_ok;
+  v.timestamps_ok = ts_ok;
+  v.ecn_ok = ecn_ok;
+  v.ts_recent = ts_recent;
+  v.from_cookie = from_cookie;
+  return v;
+}
+
+}  // namespace tcpref::tcp

@@ -1,0 +1,100 @@
+// The TCB of a synchronized connection (RFC 9293 §3.3.1 names): a child in
+// the accept queue, an accepted socket, or one the application has closed
+// that is finishing its FIN exchange. `on_segment` is the seam for the
+// ESTABLISHED-and-later processing (established.cc); data transfer,
+// retransmission and congestion control (issue 5) build on it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "impl/tcp/challenge_ack.h"
+#include "impl/tcp/counters.h"
+#include "impl/tcp/output.h"
+#include "impl/tcp/receive_buffer.h"
+#include "impl/tcp/stack.h"
+#include "impl/wire/segment.h"
+
+namespace tcpref::tcp {
+
+// What a connection needs from the stack while it handles one event.
+struct ConnectionEnv {
+  const StackConfig& config;
+  Counters& counters;
+  Output& output;
+  Time now;
+};
+
+// What the stack must do after a connection handled an event.
+enum class ConnectionEvent : uint8_t {
+  kNone,
+  kTimeWait,  // replace the socket with a TIME-WAIT record
+  kClosed,    // the connection reached CLOSED: unhash it (and free it if
+              // the application no longer holds it)
+};
+
+struct ConnectionResult {
+  Verdict verdict = Verdict::kAccepted;
+  ConnectionEvent event = ConnectionEvent::kNone;
+};
+
+class Connection {
+ public:
+  // Identity and state.
+  FourTuple tuple;
+  TcpState state = TcpState::kClosed;
+  // Send and receive sequence variables (RFC 9293 §3.3.1).
+  uint32_t iss = 0, irs = 0;
+  uint32_t snd_una = 0, snd_nxt = 0, snd_wnd = 0, snd_wl1 = 0, snd_wl2 = 0;
+  uint32_t max_snd_wnd = 0;  // RFC 5961 §5.2 MAX.SND.WND
+  uint32_t rcv_nxt = 0;
+  uint32_t rcv_adv = 0;  // right edge of the window last advertised
+  // Negotiated options.
+  uint16_t mss = 0;
+  uint8_t snd_wscale = 0, rcv_wscale = 0;
+  bool wscale_ok = false, sack_ok = false, ts_ok = false, ecn_ok = false;
+  bool from_cookie = false;
+  uint32_t ts_recent = 0, ts_offset = 0;
+  ChallengeAckLimiter challenge;
+  ReceiveBuffer rx;
+  // Life cycle.
+  bool orphaned = false;    // the application closed its handle
+  bool peer_reset = false;  // ended by the peer's RST
+  uint8_t fin_retransmits = 0;
+  Time timer_due{0};  // 0: no timer armed (FIN retransmit/orphan expiry)
+  // Stack bookkeeping: owning listener and accept queue link.
+  uint16_t listener = 0;
+  bool queued = false;  // waiting in the listener's accept queue
+  bool hashed = false;  // reachable by 4-tuple lookup
+  uint32_t accept_next = UINT32_MAX;
+
+  // RFC 9293 §3.10.7.4 for synchronized states (established.cc).
+  ConnectionResult on_segment(const wire::Segment& seg, ConnectionEnv& env);
+  // Timer expiry: FIN retransmission or orphan timeout (connection.cc).
+  ConnectionEvent on_timer(ConnectionEnv& env);
+
+  // Application calls (connection.cc).
+  IoResult read(std::span<uint8_t> out, ConnectionEnv& env);
+  Error shutdown_write(ConnectionEnv& env);
+  // Returns kClosed when the slot can be freed now.
+  ConnectionEvent close(ConnectionEnv& env);
+  void abort(ConnectionEnv& env);
+
+  [[nodiscard]] uint32_t poll() const;
+  [[nodiscard]] ConnectionView view() const;
+  [[nodiscard]] uint32_t rcv_wnd() const;
+  // RCV.WND as the window field carries it (scaled down when negotiated).
+  [[nodiscard]] uint16_t window_field() const;
+
+  void set_state(TcpState next, Counters& counters);
+  void send_ack(ConnectionEnv& env);
+  void send_challenge_ack(ConnectionEnv& env);
+
+ private:
+  wire::Segment make_segment(uint8_t flags, ConnectionEnv& env) const;
+  void send_fin(ConnectionEnv& env);
+  void send_rst(ConnectionEnv& env);
+  void arm_fin_timer(ConnectionEnv& env);
+};
+
+}  // namespace tcpref::tcp

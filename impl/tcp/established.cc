@@ -1,0 +1,175 @@
+// Segment processing for synchronized states, RFC 9293 §3.10.7.4 with the
+// RFC 5961 hardening and RFC 7323 PAWS. Linux: tcp_rcv_established /
+// tcp_rcv_state_process for a full socket.
+#include <algorithm>
+
+#include "impl/tcp/connection.h"
+#include "impl/tcp/seq.h"
+
+namespace tcpref::tcp {
+
+namespace {
+bool receives_data(TcpState s) {
+  return s == TcpState::kEstablished || s == TcpState::kFinWait1 ||
+         s == TcpState::kFinWait2;
+}
+bool fin_outstanding(TcpState s) {
+  return s == TcpState::kFinWait1 || s == TcpState::kClosing ||
+         s == TcpState::kLastAck;
+}
+}  // namespace
+
+ConnectionResult Connection::on_segment(const wire::Segment& seg,
+                                        ConnectionEnv& env) {
+  using namespace wire::flags;
+  Counters& c = env.counters;
+  const bool rst = seg.has(kRst);
+  const uint32_t wnd = rcv_wnd();
+
+  // RFC 7323 §3.2: once negotiated, a non-RST segment without TSopt is
+  // dropped. §5.3 R1 (PAWS): an older TSval makes it unacceptable.
+  if (ts_ok && !rst) {
+    if (!seg.options.timestamps) {
+      ++c.TCPMissingTimestampDrop;
+      return {Verdict::kDroppedInvalid};
+    }
+    if (seq_before(seg.options.timestamps->tsval, ts_recent)) {
+      ++c.PAWSEstab;
+      send_ack(env);
+      return {Verdict::kDroppedInvalid};
+    }
+  }
+
+  // RFC 5961 §3.2 (RFC 9293 §3.10.7.4 "second"): RST exactly at RCV.NXT
+  // resets; elsewhere in the window draws a challenge ACK; outside, dropped.
+  if (rst) {
+    ++c.InRsts;
+    if (seg.seq == rcv_nxt) {
+      peer_reset = true;
+      set_state(TcpState::kClosed, c);
+      timer_due = Time{0};
+      return {Verdict::kAccepted, ConnectionEvent::kClosed};
+    }
+    if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + std::max(wnd, 1u))) {
+      send_challenge_ack(env);
+    } else {
+      ++c.TCPRstOutOfWindowDrop;
+    }
+    return {Verdict::kDroppedInvalid};
+  }
+
+  // RFC 5961 §4.2: a SYN in a synchronized state, whatever its sequence
+  // number, draws a challenge ACK and is dropped.
+  if (seg.has(kSyn)) {
+    ++c.TCPSYNChallenge;
+    send_challenge_ack(env);
+    return {Verdict::kDroppedInvalid};
+  }
+
+  // RFC 9293 §3.10.7.4 "first": an unacceptable segment gets an ACK.
+  if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv_nxt, wnd)) {
+    ++c.TCPOutOfWindowDrop;
+    send_ack(env);
+    return {Verdict::kDroppedInvalid};
+  }
+
+  // RFC 9293 §3.10.7.4 "fifth": without ACK, drop.
+  if (!seg.has(kAck)) {
+    ++c.TCPNoAckDrop;
+    return {Verdict::kDroppedInvalid};
+  }
+  // RFC 9293: an ACK for something not yet sent gets an ACK and is dropped.
+  if (seq_after(seg.ack, snd_nxt)) {
+    ++c.TCPAckUnsentDrop;
+    send_ack(env);
+    return {Verdict::kDroppedInvalid};
+  }
+  // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a blind
+  // injection attempt: challenge ACK, drop.
+  if (seq_before(seg.ack, snd_una - max_snd_wnd)) {
+    ++c.TCPAckTooOldDrop;
+    send_challenge_ack(env);
+    return {Verdict::kDroppedInvalid};
+  }
+  if (seq_after(seg.ack, snd_una)) snd_una = seg.ack;
+  // RFC 9293 §3.10.7.4: update the send window from the newest segment.
+  if (seq_before(snd_wl1, seg.seq) ||
+      (snd_wl1 == seg.seq && seq_before_eq(snd_wl2, seg.ack))) {
+    snd_wnd = static_cast<uint32_t>(seg.window) << snd_wscale;
+    max_snd_wnd = std::max(max_snd_wnd, snd_wnd);
+    snd_wl1 = seg.seq;
+    snd_wl2 = seg.ack;
+  }
+  // RFC 7323 §4.3: remember TSval from a segment that starts in sequence.
+  if (ts_ok && seq_before_eq(seg.seq, rcv_nxt)) {
+    ts_recent =
+        std::max(ts_recent, seg.options.timestamps->tsval,
+                 [](uint32_t a, uint32_t b) { return seq_before(a, b); });
+  }
+
+  ConnectionEvent event = ConnectionEvent::kNone;
+  const bool fin_acked = fin_outstanding(state) && snd_una == snd_nxt;
+  if (fin_acked) {
+    timer_due = Time{0};
+    fin_retransmits = 0;
+    if (state == TcpState::kFinWait1) {
+      set_state(TcpState::kFinWait2, c);
+      // Linux tcp_fin_timeout: an orphan does not wait for the peer forever.
+      if (orphaned) timer_due = env.now + env.config.fin_timeout;
+    } else if (state == TcpState::kClosing) {
+      return {Verdict::kAccepted, ConnectionEvent::kTimeWait};
+    } else {  // LAST-ACK
+      set_state(TcpState::kClosed, c);
+      return {Verdict::kAccepted, ConnectionEvent::kClosed};
+    }
+  }
+
+  bool need_ack = false;
+  uint32_t end = seg.seq;  // sequence number just past the bytes we kept
+  const auto payload = seg.payload;
+  if (!payload.empty() && receives_data(state)) {
+    if (orphaned) {
+      // Nobody will read it: Linux resets (TCPAbortOnData).
+      ++c.TCPAbortOnData;
+      send_rst(env);
+      set_state(TcpState::kClosed, c);
+      return {Verdict::kAccepted, ConnectionEvent::kClosed};
+    }
+    if (seq_after(seg.seq, rcv_nxt)) {
+      // Out of order: no reassembly queue yet (issue 5); a duplicate ACK
+      // tells the peer what we miss.
+      ++c.TCPOFODrop;
+      send_ack(env);
+      return {Verdict::kAccepted};
+    }
+    const uint32_t skip = rcv_nxt - seg.seq;  // already-received prefix
+    if (skip < payload.size()) {
+      const uint32_t kept = rx.push(payload.subspan(skip));
+      if (kept < payload.size() - skip) ++c.TCPRcvQDrop;
+      rcv_nxt += kept;
+      end = rcv_nxt;
+    } else {
+      end = seg.seq + static_cast<uint32_t>(payload.size());
+    }
+    need_ack = true;
+  } else {
+    end = seg.seq + static_cast<uint32_t>(payload.size());
+  }
+
+  // RFC 9293 §3.10.7.4 "eighth": a FIN right after everything received.
+  if (seg.has(kFin) && end == rcv_nxt && receives_data(state)) {
+    rcv_nxt += 1;
+    need_ack = true;
+    if (state == TcpState::kEstablished) {
+      set_state(TcpState::kCloseWait, c);
+    } else if (state == TcpState::kFinWait1) {
+      set_state(TcpState::kClosing, c);
+    } else {  // FIN-WAIT-2
+      event = ConnectionEvent::kTimeWait;
+    }
+  }
+  if (need_ack) send_ack(env);
+  return {Verdict::kAccepted, event};
+}
+
+}  // namespace tcpref::tcp

@@ -1,0 +1,163 @@
+// A segment for a listener (RFC 9293 §3.10.7.2; Linux tcp_v4_do_rcv's
+// LISTEN branch: cookie_v4_check and tcp_conn_request).
+#include <algorithm>
+
+#include "impl/tcp/stack_impl.h"
+#include "impl/tcp/synack.h"
+
+namespace tcpref::tcp {
+
+Verdict Stack::Impl::listener_segment(uint32_t l, const wire::Segment& seg,
+                                      const FourTuple& t, uint64_t hash,
+                                      Time now) {
+  using namespace wire::flags;
+  // RFC 9293 §3.10.7.2 "first": a RST to a listener is ignored.
+  if (seg.has(kRst)) {
+    ++counters.InRsts;
+    ++counters.TCPListenRstDrop;
+    return Verdict::kDroppedInvalid;
+  }
+  // "second": any ACK in LISTEN is bad and draws <SEQ=SEG.ACK><CTL=RST> —
+  // unless it is the ACK of a SYN cookie we sent (RFC 4987 §3.6).
+  if (seg.has(kAck)) {
+    const Listener& L = listeners[l];
+    if (!seg.has(kSyn) && L.options.syn_cookies != SynCookieMode::kOff &&
+        cookies_recent(L, now)) {
+      return cookie_ack(l, seg, t, hash, now);
+    }
+    send_reset(seg);
+    return Verdict::kDroppedInvalid;
+  }
+  if (!seg.has(kSyn)) {
+    ++counters.TCPListenNoFlagDrop;
+    return Verdict::kDroppedInvalid;
+  }
+  // SYN+FIN is not a connection request anyone sends; Linux drops it too.
+  if (seg.has(kFin)) {
+    ++counters.TCPListenSynFinDrop;
+    return Verdict::kDroppedInvalid;
+  }
+  return conn_request(l, seg, t, hash, now, std::nullopt);
+}
+
+bool Stack::Impl::cookies_recent(const Listener& l, Time now) const {
+  return l.cookie_sent && now - l.last_cookie_sent < 2 * kCookieEpoch;
+}
+
+bool Stack::Impl::can_queue_request(const Listener& l) const {
+  return !l.accept_queue.full(l.options.backlog) &&
+         l.syn_queue_length < l.options.syn_queue_limit && !requests.full();
+}
+
+Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
+                                  const FourTuple& t, uint64_t hash, Time now,
+                                  std::optional<uint32_t> reopen_iss) {
+  Listener& L = listeners[l];
+  // Linux tcp_conn_request: while the accept queue is full, new SYNs are
+  // dropped whatever the cookie mode; the client retries.
+  if (L.accept_queue.full(L.options.backlog)) {
+    ++counters.ListenOverflows;
+    ++counters.ListenDrops;
+    return Verdict::kDroppedInvalid;
+  }
+  SynOptions o = negotiate(seg, config);
+  const bool syn_queue_full =
+      L.syn_queue_length >= L.options.syn_queue_limit || requests.full();
+  bool want_cookie = false;
+  if (reopen_iss) {
+    // A TIME-WAIT reopen needs its chosen ISS, which a cookie cannot carry.
+    if (syn_queue_full) {
+      ++counters.TCPReqQFullDrop;
+      ++counters.ListenDrops;
+      return Verdict::kDroppedInvalid;
+    }
+  } else if (L.options.syn_cookies == SynCookieMode::kAlways) {
+    want_cookie = true;
+  } else if (syn_queue_full) {
+    if (L.options.syn_cookies == SynCookieMode::kOff) {
+      ++counters.TCPReqQFullDrop;
+      ++counters.ListenDrops;
+      return Verdict::kDroppedInvalid;
+    }
+    ++counters.TCPReqQFullDoCookies;
+    want_cookie = true;
+  }
+
+  if (want_cookie) {
+    // Without timestamps there is nowhere to keep window scale, SACK or ECN,
+    // so the SYN-ACK offers only MSS (as Linux does): nothing is promised
+    // that the cookie cannot remember.
+    if (!o.ts_ok) o = SynOptions{.mss = o.mss};
+    const uint8_t index = SynCookies::mss_index(o.mss);
+    const uint8_t bits = o.ts_ok ? SynCookies::ts_bits(o) : 0;
+    const uint32_t iss = cookies.make(t, seg.seq, index, o.ts_ok, bits, now);
+    const uint32_t tsval =
+        SynCookies::tsval(ts_clock(now), bits) + isn.ts_offset(t);
+    output.send(make_synack(config, t, iss, seg.seq, o, tsval));
+    ++counters.SyncookiesSent;
+    L.cookie_sent = true;
+    L.last_cookie_sent = now;
+    return Verdict::kAccepted;
+  }
+
+  const uint32_t r = *requests.allocate();  // !syn_queue_full: a slot is free
+  const IsnResult id = isn.generate(t, now);
+  RequestSock& rs = requests[r];
+  rs.tuple = t;
+  rs.iss = reopen_iss.value_or(id.iss);
+  rs.irs = seg.seq;
+  rs.ts_recent = o.ts_recent;
+  rs.ts_offset = id.ts_offset;
+  rs.mss = o.mss;
+  rs.listener = static_cast<uint16_t>(l);
+  rs.snd_wnd = seg.window;
+  rs.snd_wscale = o.snd_wscale;
+  rs.rcv_wscale = o.rcv_wscale;
+  rs.options = pack_bits(o);
+  request_index.insert(r, hash);
+  request_timers.schedule(r, now + config.synack_initial_rto);
+  ++L.syn_queue_length;
+  send_synack(rs, now);
+  return Verdict::kAccepted;
+}
+
+Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
+                                const FourTuple& t, uint64_t hash, Time now) {
+  const uint32_t ts_offset = isn.ts_offset(t);
+  const bool ts = seg.options.timestamps.has_value() && config.timestamps;
+  const uint8_t bits =
+      ts ? static_cast<uint8_t>((seg.options.timestamps->tsecr - ts_offset) &
+                                kCookieTsBitsMask)
+         : 0;
+  const uint32_t irs = seg.seq - 1;
+  const SynCookies::Result check =
+      cookies.check(t, irs, seg.ack - 1, ts, bits, now);
+  if (check.check != CookieCheck::kOk) {
+    // A forged or stale cookie is an ACK in LISTEN: RST (RFC 9293 §3.10.7.2).
+    ++counters.SyncookiesFailed;
+    send_reset(seg);
+    return Verdict::kDroppedInvalid;
+  }
+  ++counters.SyncookiesRecv;
+  ChildParams p;
+  p.tuple = t;
+  p.listener = static_cast<uint16_t>(l);
+  p.iss = seg.ack - 1;
+  p.irs = irs;
+  p.options.mss = std::min(check.mss, advertised_mss(config));
+  if (ts) {
+    p.options.ts_ok = true;
+    p.options.ts_recent = seg.options.timestamps->tsval;
+    SynCookies::apply_ts_bits(bits, config, p.options);
+  }
+  p.ts_offset = ts_offset;
+  p.from_cookie = true;
+  uint32_t socket;
+  if (admit_child(p, seg, hash, now, &socket) == Admission::kQueued) {
+    return Verdict::kAccepted;
+  }
+  if (listeners[l].options.overflow == OverflowPolicy::kReset) send_reset(seg);
+  return Verdict::kDroppedInvalid;
+}
+
+}  // namespace tcpref::tcp

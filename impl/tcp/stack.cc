@@ -1,0 +1,411 @@
+// Stack: validation, lookup and dispatch (Linux tcp_v4_rcv), the socket API
+// and the timer entry point.
+#include "impl/tcp/stack.h"
+
+#include <algorithm>
+
+#include "impl/tcp/reset.h"
+#include "impl/tcp/stack_impl.h"
+
+namespace tcpref::tcp {
+
+namespace {
+
+std::array<uint8_t, 16> derive_table_key(const std::array<uint8_t, 16>& k) {
+  // The flow-table hash key must not equal the ISN key; any fixed
+  // transformation of it keeps runs reproducible.
+  std::array<uint8_t, 16> out = k;
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] ^= static_cast<uint8_t>(0xA5 + i);
+  return out;
+}
+
+// Addresses a TCP segment may never come from or go to (RFC 1122 §4.2.3.10:
+// no connections to or from broadcast or multicast addresses).
+bool bad_address(uint32_t a) {
+  return a == 0 || a == 0xffffffffu || (a >> 28) == 0xe || (a >> 28) == 0xf;
+}
+
+}  // namespace
+
+Stack::Impl::Impl(const StackConfig& c, PacketSink& sink)
+    : config(c),
+      output(sink, counters, c.mtu),
+      hasher(derive_table_key(c.isn_key)),
+      isn(c.isn_key),
+      cookies(c.cookie_key),
+      listeners(c.max_listeners),
+      requests(c.max_request_socks),
+      request_index(c.max_request_socks),
+      request_timers(c.max_request_socks),
+      time_waits(c.max_time_wait),
+      time_wait_index(c.max_time_wait),
+      time_wait_timers(c.max_time_wait),
+      sockets(c.max_sockets),
+      socket_index(c.max_sockets),
+      socket_timers(c.max_sockets),
+      receive_arena(
+          new uint8_t[static_cast<size_t>(c.max_sockets) * c.receive_buffer]) {}
+
+Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
+  const wire::PacketParse p = wire::parse_packet(packet);
+  if (!p.ok()) {
+    ++counters.InMalformed;
+    switch (p.error) {
+      case wire::ParseError::kTcpBadChecksum:
+        // Linux counts InSegs before the checksum check, then CsumErrors.
+        ++counters.InSegs;
+        ++counters.CsumErrors;
+        ++counters.InErrs;
+        break;
+      case wire::ParseError::kTcpTruncated:
+      case wire::ParseError::kTcpBadDataOffset:
+      case wire::ParseError::kTcpDataOffsetPastEnd:
+      case wire::ParseError::kTcpBadOptions:
+        ++counters.InErrs;
+        break;
+      default:  // IPv4-level rejection: not a TCP segment at all
+        break;
+    }
+    return Verdict::kDroppedMalformed;
+  }
+  ++counters.InSegs;
+  const wire::Segment& seg = p.segment;
+  if (bad_address(seg.src_addr) || bad_address(seg.dst_addr) ||
+      seg.src_port == 0 || seg.dst_port == 0) {
+    ++counters.InAddrErrors;
+    return Verdict::kDroppedMalformed;
+  }
+  const FourTuple t{{seg.dst_addr, seg.dst_port}, {seg.src_addr, seg.src_port}};
+  const uint64_t hash = hasher(t);
+  // Lookup order (Linux __inet_lookup_skb): established/child, TIME-WAIT,
+  // request sock, listener. A tuple lives in at most one of the tables.
+  if (const uint32_t s = find_socket(t, hash); s != kNotFound) {
+    return socket_segment(s, seg, now);
+  }
+  if (const uint32_t tw = find_time_wait(t, hash); tw != kNotFound) {
+    return time_wait_segment(tw, seg, t, hash, now);
+  }
+  if (const uint32_t r = find_request(t, hash); r != kNotFound) {
+    return request_segment(r, seg, hash, now);
+  }
+  if (const uint32_t l = find_listener(t.local); l != kNotFound) {
+    return listener_segment(l, seg, t, hash, now);
+  }
+  return no_socket(seg);
+}
+
+uint32_t Stack::Impl::find_socket(const FourTuple& t, uint64_t hash) const {
+  return socket_index.find(hash,
+                           [&](uint32_t s) { return sockets[s].tuple == t; });
+}
+uint32_t Stack::Impl::find_time_wait(const FourTuple& t, uint64_t hash) const {
+  return time_wait_index.find(
+      hash, [&](uint32_t w) { return time_waits[w].tuple == t; });
+}
+uint32_t Stack::Impl::find_request(const FourTuple& t, uint64_t hash) const {
+  return request_index.find(hash,
+                            [&](uint32_t r) { return requests[r].tuple == t; });
+}
+
+uint32_t Stack::Impl::find_listener(const Endpoint& local) const {
+  // A listener on the exact address wins over a wildcard one.
+  uint32_t wildcard = kNotFound;
+  for (uint32_t i = 0; i < listeners.size(); ++i) {
+    const Listener& l = listeners[i];
+    if (!l.in_use || l.local.port != local.port) continue;
+    if (l.local.addr == local.addr) return i;
+    if (l.local.addr == 0) wildcard = i;
+  }
+  return wildcard;
+}
+
+Verdict Stack::Impl::socket_segment(uint32_t s, const wire::Segment& seg,
+                                    Time now) {
+  ConnectionEnv e = env(now);
+  const uint32_t before = sockets[s].poll();
+  const ConnectionResult r = sockets[s].on_segment(seg, e);
+  handle_event(s, r.event, now);
+  if (sockets.in_use(s) && sockets[s].poll() != before) notify(s);
+  return r.verdict;
+}
+
+void Stack::Impl::handle_event(uint32_t s, ConnectionEvent event, Time now) {
+  switch (event) {
+    case ConnectionEvent::kNone:
+      sync_socket_timer(s);
+      return;
+    case ConnectionEvent::kTimeWait:
+      enter_time_wait(s, now);
+      return;
+    case ConnectionEvent::kClosed:
+      unhash_socket(s);
+      if (sockets[s].orphaned) free_socket(s);
+      return;
+  }
+}
+
+void Stack::Impl::sync_socket_timer(uint32_t s) {
+  const Connection& c = sockets[s];
+  if (c.timer_due == Time{0}) {
+    socket_timers.cancel(s);
+  } else {
+    socket_timers.schedule(s, c.timer_due);
+  }
+}
+
+void Stack::Impl::unhash_socket(uint32_t s) {
+  Connection& c = sockets[s];
+  if (c.hashed) socket_index.erase(s, hasher(c.tuple));
+  c.hashed = false;
+  c.timer_due = Time{0};
+  socket_timers.cancel(s);
+}
+
+void Stack::Impl::free_socket(uint32_t s) {
+  unhash_socket(s);
+  Connection& c = sockets[s];
+  if (c.state != TcpState::kClosed) c.set_state(TcpState::kClosed, counters);
+  sockets.release(s);
+}
+
+Verdict Stack::Impl::no_socket(const wire::Segment& seg) {
+  // RFC 9293 §3.10.7.1: CLOSED — reset anything but a reset.
+  ++counters.NoSocket;
+  send_reset(seg);
+  return Verdict::kDroppedNoSocket;
+}
+
+void Stack::Impl::send_reset(const wire::Segment& in) {
+  if (const auto rst = reset_for(in)) output.send(*rst);
+}
+
+void Stack::Impl::notify(uint32_t s) {
+  if (observer == nullptr || sockets[s].queued || sockets[s].orphaned) return;
+  observer->on_ready(SocketId{s, sockets.generation(s)}, sockets[s].poll());
+}
+
+void Stack::Impl::advance(Time now) {
+  while (const auto r = request_timers.pop_due(now)) request_timer(*r, now);
+  while (const auto w = time_wait_timers.pop_due(now)) {
+    ++counters.TW;
+    free_time_wait(*w, hasher(time_waits[*w].tuple));
+  }
+  while (const auto s = socket_timers.pop_due(now)) {
+    ConnectionEnv e = env(now);
+    const uint32_t before = sockets[*s].poll();
+    handle_event(*s, sockets[*s].on_timer(e), now);
+    if (sockets.in_use(*s) && sockets[*s].poll() != before) notify(*s);
+  }
+}
+
+// ---- Stack: the public API over Impl ----
+
+Stack::Stack(const StackConfig& config, PacketSink& sink)
+    : impl_(new Impl(config, sink)) {}
+Stack::~Stack() { delete impl_; }
+
+Verdict Stack::receive(std::span<const uint8_t> ip_packet, Time now) {
+  return impl_->receive(ip_packet, now);
+}
+
+void Stack::advance(Time now) { impl_->advance(now); }
+
+std::optional<Time> Stack::next_timer() const {
+  std::optional<Time> next;
+  for (const auto t :
+       {impl_->request_timers.next(), impl_->time_wait_timers.next(),
+        impl_->socket_timers.next()}) {
+    if (t && (!next || *t < *next)) next = t;
+  }
+  return next;
+}
+
+ListenerId Stack::listen(Endpoint local, const ListenOptions& options,
+                         Error* error) {
+  auto fail = [&](Error e) {
+    if (error) *error = e;
+    return ListenerId{};
+  };
+  if (local.port == 0) return fail(Error::kInvalidArgument);
+  uint32_t free_slot = kNotFound;
+  for (uint32_t i = 0; i < impl_->listeners.size(); ++i) {
+    const Listener& l = impl_->listeners[i];
+    if (l.in_use && l.local == local) return fail(Error::kAddressInUse);
+    if (!l.in_use && free_slot == kNotFound) free_slot = i;
+  }
+  if (free_slot == kNotFound) return fail(Error::kNoMemory);
+  Listener& l = impl_->listeners[free_slot];
+  l = Listener{};
+  l.in_use = true;
+  l.local = local;
+  l.options = options;
+  if (error) *error = Error::kOk;
+  return ListenerId{free_slot};
+}
+
+SocketId Stack::accept(ListenerId listener, Time) {
+  if (!listener.valid() || listener.index >= impl_->listeners.size() ||
+      !impl_->listeners[listener.index].in_use) {
+    return {};
+  }
+  const uint32_t s =
+      impl_->listeners[listener.index].accept_queue.pop(impl_->sockets);
+  if (s == AcceptQueue::kNone) return {};
+  return SocketId{s, impl_->sockets.generation(s)};
+}
+
+void Stack::close_listener(ListenerId listener, Time now) {
+  if (!listener.valid() || listener.index >= impl_->listeners.size()) return;
+  Listener& l = impl_->listeners[listener.index];
+  if (!l.in_use) return;
+  // Children nobody accepted are reset (Linux inet_csk_listen_stop).
+  for (uint32_t s;
+       (s = l.accept_queue.pop(impl_->sockets)) != AcceptQueue::kNone;) {
+    ConnectionEnv e = impl_->env(now);
+    impl_->sockets[s].abort(e);
+    impl_->free_socket(s);
+  }
+  for (uint32_t r = 0; r < impl_->requests.capacity(); ++r) {
+    if (impl_->requests.in_use(r) &&
+        impl_->requests[r].listener == listener.index) {
+      impl_->free_request(r, impl_->hasher(impl_->requests[r].tuple));
+    }
+  }
+  l = Listener{};
+}
+
+uint32_t Stack::accept_queue_length(ListenerId listener) const {
+  if (!listener.valid() || listener.index >= impl_->listeners.size()) return 0;
+  return impl_->listeners[listener.index].accept_queue.length();
+}
+
+uint32_t Stack::syn_queue_length(ListenerId listener) const {
+  if (!listener.valid() || listener.index >= impl_->listeners.size()) return 0;
+  return impl_->listeners[listener.index].syn_queue_length;
+}
+
+SocketId Stack::connect(Endpoint, Endpoint, Time, Error* error) {
+  // Active open is not part of this issue's receive path yet.
+  if (error) *error = Error::kInvalidArgument;
+  return {};
+}
+
+namespace {
+// The socket behind a handle the application may still use, or nullptr.
+Connection* live(Pool<Connection>& sockets, SocketId id) {
+  if (!id.valid() || !sockets.in_use(id.index) ||
+      sockets.generation(id.index) != id.generation ||
+      sockets[id.index].orphaned || sockets[id.index].queued) {
+    return nullptr;
+  }
+  return &sockets[id.index];
+}
+}  // namespace
+
+IoResult Stack::read(SocketId socket, std::span<uint8_t> out, Time now) {
+  Connection* c = live(impl_->sockets, socket);
+  if (c == nullptr) return {0, Error::kBadHandle};
+  ConnectionEnv e = impl_->env(now);
+  return c->read(out, e);
+}
+
+IoResult Stack::write(SocketId socket, std::span<const uint8_t>, Time) {
+  // Sending data (send buffer, retransmission) is issue 5.
+  if (live(impl_->sockets, socket) == nullptr) return {0, Error::kBadHandle};
+  return {0, Error::kInvalidArgument};
+}
+
+Error Stack::shutdown_write(SocketId socket, Time now) {
+  Connection* c = live(impl_->sockets, socket);
+  if (c == nullptr) return Error::kBadHandle;
+  ConnectionEnv e = impl_->env(now);
+  const Error err = c->shutdown_write(e);
+  impl_->sync_socket_timer(socket.index);
+  return err;
+}
+
+Error Stack::close(SocketId socket, Time now) {
+  Connection* c = live(impl_->sockets, socket);
+  if (c == nullptr) return Error::kBadHandle;
+  ConnectionEnv e = impl_->env(now);
+  impl_->handle_event(socket.index, c->close(e), now);
+  return Error::kOk;
+}
+
+Error Stack::abort(SocketId socket, Time now) {
+  Connection* c = live(impl_->sockets, socket);
+  if (c == nullptr) return Error::kBadHandle;
+  ConnectionEnv e = impl_->env(now);
+  c->abort(e);
+  impl_->free_socket(socket.index);
+  return Error::kOk;
+}
+
+uint32_t Stack::poll(SocketId socket) const {
+  Connection* c = live(impl_->sockets, socket);
+  return c == nullptr ? 0 : c->poll();
+}
+
+uint32_t Stack::poll(ListenerId listener) const {
+  return accept_queue_length(listener) > 0 ? ready::kAcceptable : 0;
+}
+
+std::optional<FourTuple> Stack::tuple(SocketId socket) const {
+  Connection* c = live(impl_->sockets, socket);
+  if (c == nullptr) return std::nullopt;
+  return c->tuple;
+}
+
+ConnectionView Stack::inspect(const FourTuple& t) const {
+  const uint64_t hash = impl_->hasher(t);
+  if (const uint32_t s = impl_->find_socket(t, hash); s != kNotFound) {
+    return impl_->sockets[s].view();
+  }
+  if (const uint32_t w = impl_->find_time_wait(t, hash); w != kNotFound) {
+    const TimeWaitSock& tw = impl_->time_waits[w];
+    ConnectionView v;
+    v.kind = RecordKind::kTimeWait;
+    v.state = TcpState::kTimeWait;
+    v.snd_una = v.snd_nxt = tw.snd_nxt;
+    v.rcv_nxt = tw.rcv_nxt;
+    v.timestamps_ok = tw.ts_ok;
+    v.ts_recent = tw.ts_recent;
+    return v;
+  }
+  if (const uint32_t r = impl_->find_request(t, hash); r != kNotFound) {
+    const RequestSock& rs = impl_->requests[r];
+    SynOptions o;
+    unpack_bits(rs.options, o);
+    ConnectionView v;
+    v.kind = RecordKind::kRequestSock;
+    v.state = TcpState::kSynReceived;
+    v.iss = rs.iss;
+    v.irs = rs.irs;
+    v.snd_una = rs.iss;
+    v.snd_nxt = rs.iss + 1;
+    v.rcv_nxt = rs.irs + 1;
+    v.snd_wnd = rs.snd_wnd;
+    v.rcv_wnd = synack_window(impl_->config);
+    v.mss = rs.mss;
+    v.snd_wscale = rs.snd_wscale;
+    v.rcv_wscale = rs.rcv_wscale;
+    v.sack_ok = o.sack_ok;
+    v.timestamps_ok = o.ts_ok;
+    v.ecn_ok = o.ecn_ok;
+    v.ts_recent = rs.ts_recent;
+    v.retransmits = rs.retransmits;
+    return v;
+  }
+  return {};
+}
+
+const Counters& Stack::counters() const { return impl_->counters; }
+
+void Stack::set_observer(ReadinessObserver* observer) {
+  impl_->observer = observer;
+}
+
+TestingHooks& TestingAccess::hooks(Stack& stack) { return stack.impl_->hooks; }
+
+}  // namespace tcpref::tcp

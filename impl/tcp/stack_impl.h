@@ -1,0 +1,123 @@
+// Stack::Impl: the tables and the per-state processing the receive path
+// dispatches to. One file per job implements its part:
+//   stack.cc       validation, lookup, dispatch, the socket API, timers
+//   listener.cc    listener + SYN / ACK (Linux tcp_conn_request, cookie check)
+//   check_req.cc   request sock + segment, SYN-ACK (re)transmission
+//                  (Linux tcp_check_req, reqsk timer)
+//   child.cc       child creation and accept queue admission
+//                  (Linux syn_recv_sock, inet_csk_complete_hashdance)
+//   time_wait.cc   TIME-WAIT records (Linux tcp_timewait_state_process)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "impl/tcp/connection.h"
+#include "impl/tcp/flow_index.h"
+#include "impl/tcp/isn.h"
+#include "impl/tcp/listener.h"
+#include "impl/tcp/output.h"
+#include "impl/tcp/pool.h"
+#include "impl/tcp/request_sock.h"
+#include "impl/tcp/stack.h"
+#include "impl/tcp/syn_cookie.h"
+#include "impl/tcp/syn_options.h"
+#include "impl/tcp/testing_hooks.h"
+#include "impl/tcp/time_wait.h"
+#include "impl/tcp/timer_heap.h"
+#include "impl/tcp/tuple_hash.h"
+#include "impl/wire/segment.h"
+
+namespace tcpref::tcp {
+
+inline constexpr uint32_t kNotFound = FlowIndex::kNone;
+
+// What a new child starts from: a request sock or a validated cookie.
+struct ChildParams {
+  FourTuple tuple;
+  uint16_t listener = 0;
+  uint32_t iss = 0, irs = 0;
+  SynOptions options;
+  uint32_t ts_offset = 0;
+  bool from_cookie = false;
+};
+
+// Outcome of trying to admit a child to the accept queue.
+enum class Admission : uint8_t { kQueued, kOverflow, kNoMemory };
+
+struct Stack::Impl {
+  Impl(const StackConfig& config, PacketSink& sink);
+
+  StackConfig config;
+  Counters counters;
+  Output output;
+  TestingHooks hooks;
+  ReadinessObserver* observer = nullptr;
+  TupleHasher hasher;
+  IsnGenerator isn;
+  SynCookies cookies;
+
+  std::vector<Listener> listeners;
+  Pool<RequestSock> requests;
+  FlowIndex request_index;
+  TimerHeap request_timers;
+  Pool<TimeWaitSock> time_waits;
+  FlowIndex time_wait_index;
+  TimerHeap time_wait_timers;
+  Pool<Connection> sockets;
+  FlowIndex socket_index;
+  TimerHeap socket_timers;
+  // receive_buffer bytes per socket slot, left uninitialised so the kernel
+  // commits pages only as sockets use them.
+  std::unique_ptr<uint8_t[]> receive_arena;
+
+  // stack.cc
+  Verdict receive(std::span<const uint8_t> packet, Time now);
+  uint32_t find_socket(const FourTuple& t, uint64_t hash) const;
+  uint32_t find_time_wait(const FourTuple& t, uint64_t hash) const;
+  uint32_t find_request(const FourTuple& t, uint64_t hash) const;
+  uint32_t find_listener(const Endpoint& local) const;
+  Verdict socket_segment(uint32_t s, const wire::Segment& seg, Time now);
+  void handle_event(uint32_t s, ConnectionEvent event, Time now);
+  void sync_socket_timer(uint32_t s);
+  void unhash_socket(uint32_t s);
+  void free_socket(uint32_t s);
+  Verdict no_socket(const wire::Segment& seg);
+  void send_reset(const wire::Segment& in);
+  void notify(uint32_t s);
+  void advance(Time now);
+  ConnectionEnv env(Time now) { return {config, counters, output, now}; }
+
+  // listener.cc
+  Verdict listener_segment(uint32_t l, const wire::Segment& seg,
+                           const FourTuple& t, uint64_t hash, Time now);
+  Verdict conn_request(uint32_t l, const wire::Segment& seg, const FourTuple& t,
+                       uint64_t hash, Time now,
+                       std::optional<uint32_t> reopen_iss);
+  Verdict cookie_ack(uint32_t l, const wire::Segment& seg, const FourTuple& t,
+                     uint64_t hash, Time now);
+  bool cookies_recent(const Listener& l, Time now) const;
+  bool can_queue_request(const Listener& l) const;
+
+  // check_req.cc
+  Verdict request_segment(uint32_t r, const wire::Segment& seg, uint64_t hash,
+                          Time now);
+  void send_synack(const RequestSock& r, Time now);
+  void send_request_ack(const RequestSock& r, Time now);
+  void request_timer(uint32_t r, Time now);
+  void free_request(uint32_t r, uint64_t hash);
+
+  // child.cc
+  Admission admit_child(const ChildParams& p, const wire::Segment& ack,
+                        uint64_t hash, Time now, uint32_t* socket);
+
+  // time_wait.cc
+  Verdict time_wait_segment(uint32_t tw, const wire::Segment& seg,
+                            const FourTuple& t, uint64_t hash, Time now);
+  void enter_time_wait(uint32_t s, Time now);
+  void free_time_wait(uint32_t tw, uint64_t hash);
+};
+
+}  // namespace tcpref::tcp

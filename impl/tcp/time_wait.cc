@@ -1,0 +1,121 @@
+// TIME-WAIT records: creation from a closing socket, segment processing
+// (RFC 9293 §3.10.7.4 TIME-WAIT, RFC 1337, RFC 6191; Linux
+// tcp_timewait_state_process) and expiry.
+#include "impl/tcp/seq.h"
+#include "impl/tcp/stack_impl.h"
+
+namespace tcpref::tcp {
+
+namespace {
+// Linux's choice for a reopened connection's ISS: past anything the old
+// incarnation could still have in flight in an unscaled window.
+constexpr uint32_t kReopenIssGap = 65535 + 2;
+
+wire::Segment time_wait_ack(const TimeWaitSock& w, Time now) {
+  wire::Segment s;
+  s.src_addr = w.tuple.local.addr;
+  s.dst_addr = w.tuple.remote.addr;
+  s.src_port = w.tuple.local.port;
+  s.dst_port = w.tuple.remote.port;
+  s.seq = w.snd_nxt;
+  s.ack = w.rcv_nxt;
+  s.flags = wire::flags::kAck;
+  s.window = w.rcv_wnd;
+  if (w.ts_ok) {
+    s.options.timestamps =
+        wire::Timestamps{ts_clock(now) + w.ts_offset, w.ts_recent};
+  }
+  return s;
+}
+}  // namespace
+
+void Stack::Impl::enter_time_wait(uint32_t s, Time now) {
+  Connection& c = sockets[s];
+  if (time_waits.full()) {
+    // Linux: the socket just closes without TIME-WAIT protection.
+    ++counters.TCPTimeWaitOverflow;
+  } else {
+    const uint32_t w = *time_waits.allocate();
+    TimeWaitSock& tw = time_waits[w];
+    tw.tuple = c.tuple;
+    tw.snd_nxt = c.snd_nxt;
+    tw.rcv_nxt = c.rcv_nxt;
+    tw.ts_recent = c.ts_recent;
+    tw.ts_offset = c.ts_offset;
+    tw.rcv_wnd = c.window_field();
+    tw.ts_ok = c.ts_ok;
+    time_wait_index.insert(w, hasher(tw.tuple));
+    time_wait_timers.schedule(w, now + config.time_wait_duration);
+  }
+  unhash_socket(s);  // the tuple now lives in the TIME-WAIT table
+  c.set_state(TcpState::kClosed, counters);
+  if (c.orphaned) free_socket(s);
+}
+
+void Stack::Impl::free_time_wait(uint32_t w, uint64_t hash) {
+  time_wait_index.erase(w, hash);
+  time_wait_timers.cancel(w);
+  time_waits.release(w);
+}
+
+Verdict Stack::Impl::time_wait_segment(uint32_t wi, const wire::Segment& seg,
+                                       const FourTuple& t, uint64_t hash,
+                                       Time now) {
+  using namespace wire::flags;
+  TimeWaitSock& w = time_waits[wi];
+  const bool rst = seg.has(kRst);
+
+  // RFC 6191 §2: a new SYN may reopen the connection if it is provably
+  // newer: by timestamp when both incarnations use timestamps, otherwise by
+  // sequence number (RFC 1122 §4.2.2.13). Anything else is silently dropped.
+  if (seg.has(kSyn) && !rst && !seg.has(kAck)) {
+    const bool by_timestamp =
+        w.ts_ok && config.timestamps && seg.options.timestamps.has_value();
+    const bool newer =
+        by_timestamp ? seq_after(seg.options.timestamps->tsval, w.ts_recent)
+                     : seq_after(seg.seq, w.rcv_nxt);
+    const uint32_t l = find_listener(t.local);
+    if (!newer || l == kNotFound || !can_queue_request(listeners[l])) {
+      ++counters.TCPTimeWaitSynDrop;
+      return Verdict::kDroppedInvalid;
+    }
+    const uint32_t iss = w.snd_nxt + kReopenIssGap;
+    free_time_wait(wi, hash);
+    ++counters.TCPTimeWaitReopen;
+    return conn_request(l, seg, t, hash, now, iss);
+  }
+  // RFC 7323 §5.3 R1 (PAWS) holds in TIME-WAIT too.
+  if (w.ts_ok && !rst && seg.options.timestamps &&
+      seq_before(seg.options.timestamps->tsval, w.ts_recent)) {
+    ++counters.PAWSEstab;
+    output.send(time_wait_ack(w, now));
+    return Verdict::kDroppedInvalid;
+  }
+  if (rst) {
+    ++counters.InRsts;
+    // RFC 1337 §3 (TIME-WAIT assassination): by default a RST does not end
+    // TIME-WAIT. Without that fix, only an exact RST (RFC 5961 §3.2) does.
+    if (!config.rfc1337 && seg.seq == w.rcv_nxt) {
+      free_time_wait(wi, hash);
+      return Verdict::kAccepted;
+    }
+    ++counters.TCPTimeWaitRstDrop;
+    return Verdict::kDroppedInvalid;
+  }
+  // A bare in-sequence ACK (e.g. a duplicate of the peer's last ACK) needs
+  // no answer.
+  if (!seg.has(kFin) && !seg.has(kSyn) && seg.payload.empty() &&
+      seg.seq == w.rcv_nxt) {
+    return Verdict::kAccepted;
+  }
+  // RFC 9293 §3.10.7.4 TIME-WAIT: a retransmitted FIN is acknowledged and
+  // restarts the 2·MSL timeout; anything else gets an ACK.
+  if (seg.has(kFin)) {
+    time_wait_timers.schedule(wi, now + config.time_wait_duration);
+  }
+  ++counters.TCPTimeWaitAck;
+  output.send(time_wait_ack(w, now));
+  return Verdict::kAccepted;
+}
+
+}  // namespace tcpref::tcp
