@@ -24,6 +24,7 @@ bool contains(std::span<const std::string_view> list, std::string_view name) {
 }  // namespace
 
 std::string_view counter_group(std::string_view counter) {
+  if (counter == "InAddrErrors") return "Ip";  // RFC 4293 ipInAddrErrors
   if (contains(kTcpMib, counter)) return "Tcp";
   if (contains(kTcprefOnly, counter)) return "Tcpref";
   return "TcpExt";

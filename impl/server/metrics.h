@@ -12,7 +12,7 @@ namespace tcpref::server {
 enum class MetricKind : uint8_t { kCounter, kGauge };
 
 struct Metric {
-  // nstat's group: "Tcp" (RFC 4022 MIB), "TcpExt" (Linux extensions),
+  // nstat's group: "Tcp" (RFC 4022 MIB), "Ip", "TcpExt" (Linux extensions),
   // "Tcpref" (tcpref's own: server, TUN, impairment).
   std::string_view group;
   std::string_view name;  // e.g. "ListenOverflows"

@@ -20,6 +20,7 @@ TEST(CounterGroup, FollowsLinuxNaming) {
   EXPECT_EQ(counter_group("ListenOverflows"), "TcpExt");
   EXPECT_EQ(counter_group("SyncookiesSent"), "TcpExt");
   EXPECT_EQ(counter_group("NoSocket"), "Tcpref");
+  EXPECT_EQ(counter_group("InAddrErrors"), "Ip");
   EXPECT_EQ(counter_kind("CurrEstab"), MetricKind::kGauge);
   EXPECT_EQ(counter_kind("InSegs"), MetricKind::kCounter);
 }
