@@ -1,0 +1,64 @@
+// The seed corpora double as known answers from an independent encoder
+// (fuzz/tools/make_seeds.py): each file is named "<Expected>-<what>", where
+// Expected is the to_string() of the error the parser must return.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "impl/wire/options.h"
+#include "impl/wire/segment.h"
+
+namespace tcpref::wire {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Seed {
+  std::string expected;
+  std::string name;
+  std::vector<uint8_t> bytes;
+};
+
+std::vector<Seed> load(const std::string& fuzzer) {
+  const fs::path dir = fs::path(std::getenv("TEST_SRCDIR")) /
+                       std::getenv("TEST_WORKSPACE") / "fuzz" / "corpus" /
+                       fuzzer;
+  std::vector<Seed> seeds;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename();
+    std::ifstream in(entry.path(), std::ios::binary);
+    seeds.push_back({name.substr(0, name.find('-')),
+                     name,
+                     {std::istreambuf_iterator<char>(in),
+                      std::istreambuf_iterator<char>()}});
+  }
+  return seeds;
+}
+
+TEST(Seeds, WireSeedsParseAsTheirNamesSay) {
+  const std::vector<Seed> seeds = load("wire_fuzzer");
+  ASSERT_GE(seeds.size(), 20u);
+  size_t accepted = 0;
+  for (const Seed& s : seeds) {
+    const PacketParse r = parse_packet(s.bytes);
+    EXPECT_EQ(to_string(r.error), s.expected) << s.name;
+    accepted += r.ok();
+  }
+  EXPECT_GE(accepted, 10u);
+}
+
+TEST(Seeds, OptionSeedsParseAsTheirNamesSay) {
+  const std::vector<Seed> seeds = load("options_fuzzer");
+  ASSERT_GE(seeds.size(), 15u);
+  for (const Seed& s : seeds) {
+    EXPECT_EQ(to_string(parse_options(s.bytes).error), s.expected) << s.name;
+  }
+}
+
+}  // namespace
+}  // namespace tcpref::wire
