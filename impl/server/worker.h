@@ -1,0 +1,64 @@
+// One server thread: a tcp::Stack on one TUN queue. Packets from the event
+// loop go to Stack::receive, timers to Stack::advance; after each batch the
+// worker accepts children (unless --mode hold) and lets each connection's
+// application do its work.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "impl/server/apps.h"
+#include "impl/server/options.h"
+#include "impl/server/snapshot.h"
+#include "impl/tcp/stack.h"
+#include "impl/tun/event_loop.h"
+#include "impl/tun/result.h"
+
+namespace tcpref::server {
+
+// The stack configuration the options ask for, with the given secrets.
+[[nodiscard]] tcp::StackConfig stack_config(
+    const ServerOptions& options, const std::array<uint8_t, 16>& isn_key,
+    const std::array<uint8_t, 16>& cookie_key);
+[[nodiscard]] tcp::ListenOptions listen_options(const ServerOptions& options);
+
+class Worker : public tun::PacketHandler, public tcp::PacketSink {
+ public:
+  Worker(const ServerOptions& options, const tcp::StackConfig& config,
+         int tun_fd, int stop_fd, unsigned index, tun::PcapWriter* pcap,
+         SnapshotBoard& board, const MetricsSource& metrics);
+
+  // Opens the listener; call before run().
+  tun::Status listen();
+  // Until stop_fd fires (ok) or the device fails.
+  tun::Status run();
+
+  // tun::PacketHandler
+  void on_packet(std::span<const uint8_t> packet, tun::Time now) override;
+  void on_tick(tun::Time now) override;
+  std::optional<tun::Time> next_deadline() const override;
+  // tcp::PacketSink
+  void send(std::span<const uint8_t> ip_packet) override;
+
+ private:
+  struct Connection {
+    tcp::SocketId socket;
+    std::unique_ptr<App> app;
+  };
+  void accept_all(tun::Time now);
+  void serve_all(tun::Time now);
+  void publish();
+
+  const ServerOptions& options_;
+  unsigned index_;
+  SnapshotBoard& board_;
+  const MetricsSource& metrics_;
+  tun::EventLoop loop_;
+  tcp::Stack stack_;
+  tcp::ListenerId listener_;
+  std::vector<Connection> connections_;
+  uint64_t accepted_ = 0;
+};
+
+}  // namespace tcpref::server
