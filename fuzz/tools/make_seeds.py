@@ -131,6 +131,11 @@ def wire_seeds():
                                        NOP + NOP + opt_sack((100, 200),
                                                             (300, 400),
                                                             (500, 600))))
+    # Regression (found by wire_fuzzer): a second SACK option must replace
+    # every block of the first.
+    yield "None-repeated_sack", ipv4(tcp(40000, 80, 9, 10, ACK, 502,
+                                         opt_sack((1, 2), (3, 4)) +
+                                         opt_sack((5, 6))))
     yield "None-tfo_request", ipv4(tcp(40002, 80, 5, 0, SYN, 64240,
                                        opt_mss() + opt_tfo()))
     yield "None-tfo_cookie", ipv4(tcp(40002, 80, 5, 0, SYN, 64240,

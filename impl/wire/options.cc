@@ -52,6 +52,7 @@ OptionsError decode(uint8_t k, std::span<const uint8_t> body, TcpOptions& o) {
       if (body.size() % 8 != 0 || n == 0 || n > kMaxSackBlocks) {
         return OptionsError::kBadSackLength;
       }
+      o.sack_blocks = {};  // a repeated SACK option replaces the whole list
       for (size_t b = 0; b < n; ++b) {
         o.sack_blocks[b] = {load_be32(body, 8 * b), load_be32(body, 8 * b + 4)};
       }

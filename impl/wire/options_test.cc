@@ -147,6 +147,18 @@ TEST(ParseOptions, RepeatedOptionLastOneWins) {
   EXPECT_EQ(p.options.mss, 2);
 }
 
+TEST(ParseOptions, RepeatedSackReplacesTheWholeList) {
+  // Found by wire_fuzzer: blocks of the first list must not linger.
+  const OptionsParse p =
+      parse_options(Bytes{5, 18, 0, 0, 0, 1,  0, 0, 0, 2, 0, 0, 0, 3,
+                          0, 0,  0, 4, 5, 10, 0, 0, 0, 5, 0, 0, 0, 6});
+  ASSERT_TRUE(p.ok());
+  TcpOptions expected;
+  expected.sack_block_count = 1;
+  expected.sack_blocks[0] = {5, 6};
+  EXPECT_EQ(p.options, expected);
+}
+
 // ---- parse: one test per rejection ----------------------------------------
 
 TEST(ParseOptionsError, ZeroOrOneLength) {
