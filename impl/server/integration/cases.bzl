@@ -1,7 +1,10 @@
 """One sh_test per integration case, all sharing the harness."""
 
-def integration_cases(cases):
+def integration_cases(cases, waiting_for_data_path = []):
     for name, size in cases.items():
+        tags = ["integration", "requires-root"]
+        if name in waiting_for_data_path:
+            tags.append("manual")
         native.sh_test(
             name = name + "_test",
             size = size,
@@ -12,8 +15,5 @@ def integration_cases(cases):
                 "harness.py",
                 "//impl/server:tcpref-server",
             ],
-            tags = [
-                "integration",
-                "requires-root",
-            ],
+            tags = tags,
         )

@@ -298,9 +298,17 @@ def backlog_overflow_abort():
 
 
 def syncookies_always():
-    with Server("echo", ECHO_PORT, "--syncookies", "always") as server:
+    """Every SYN answered with a cookie; every final ACK makes a child. The
+    clients' data must be acknowledged: the connections really exist."""
+    with Server("discard", ECHO_PORT, "--syncookies", "always") as server:
         for i in range(20):
-            echo_once(b"cookie %02d" % i)
+            with socket.create_connection((SERVER_ADDR, ECHO_PORT),
+                                          timeout=10) as s:
+                s.sendall(b"cookie %02d" % i)
+                deadline = time.monotonic() + 5
+                while unacked_bytes(s) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                check(unacked_bytes(s) == 0, f"client {i}: data never acked")
         check(server.counters().get("TcprefListenSynQueue", 0) == 0,
               "cookies must not create request socks")
         wait_for(server, "TcpCurrEstab", 0, 10)
