@@ -77,6 +77,11 @@ int run_server(const ServerOptions& options) {
 
   auto device = tun::TunDevice::open(options.tun, options.threads);
   if (!device.ok()) return fail(device.error());
+  if (options.configure_peer) {
+    if (tun::Status s = tun::disable_ipv6(options.tun); !s.ok()) {
+      return fail(s.error());
+    }
+  }
   if (tun::Status s = device.value().bring_up(options.mtu); !s.ok()) {
     return fail(s.error());
   }

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace tcpref::tun {
 namespace {
@@ -69,6 +70,22 @@ Status link_up(const std::string& name) {
   if (::ioctl(sock.fd(), SIOCSIFFLAGS, &ifr) < 0) {
     return Status::failure("cannot bring '" + name +
                            "' up: " + std::strerror(errno));
+  }
+  return ok_status();
+}
+
+Status disable_ipv6(const std::string& name) {
+  if (name.empty() || name.size() >= IFNAMSIZ ||
+      name.find('/') != std::string::npos || name == "." || name == "..") {
+    return Status::failure("bad interface name");
+  }
+  // /proc/sys/net shows the namespace of the thread that opens it.
+  const std::string path = "/proc/sys/net/ipv6/conf/" + name + "/disable_ipv6";
+  if (::access("/proc/sys/net/ipv6", F_OK) != 0) return ok_status();
+  std::ofstream f(path);
+  if (!(f << "1\n") || !f.flush()) {
+    return Status::failure("cannot disable IPv6 on '" + name + "' (" + path +
+                           ")");
   }
   return ok_status();
 }

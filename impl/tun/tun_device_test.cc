@@ -98,6 +98,18 @@ TEST_F(TunDeviceTest, BadNamesAreRefusedBeforeTheKernel) {
   EXPECT_FALSE(TunDevice::open("tcpt4", 0).ok());
 }
 
+TEST_F(TunDeviceTest, WithIpv6OffTheKernelSendsNothingUnasked) {
+  auto dev = TunDevice::open("tcpt6");
+  ASSERT_TRUE(dev.ok()) << dev.error();
+  const Status off = disable_ipv6("tcpt6");
+  ASSERT_TRUE(off.ok()) << off.error();
+  ASSERT_TRUE(dev.value().bring_up(1500).ok());
+  ASSERT_TRUE(set_address("tcpt6", *parse_prefix("198.18.0.2/24", 24)).ok());
+  pollfd pfd{dev.value().fd(0), POLLIN, 0};
+  EXPECT_EQ(::poll(&pfd, 1, 1500), 0) << "the kernel sent a packet";
+  EXPECT_FALSE(disable_ipv6("../x").ok());
+}
+
 TEST_F(TunDeviceTest, AddressesOutsideTheBenchmarkRangeAreRefused) {
   auto dev = TunDevice::open("tcpt5");
   ASSERT_TRUE(dev.ok()) << dev.error();
