@@ -102,11 +102,16 @@ for _ in $(seq 100); do
 done
 grep '^READY' "$log" || { echo "demo.sh: server never became ready" >&2; cat "$log" >&2; exit 1; }
 
+failed=0
 say "curl http://198.18.0.1/"
-in_ns curl -sS --max-time 10 http://198.18.0.1/
+in_ns curl -sS --max-time 10 http://198.18.0.1/ || failed=1
 
-say "curl http://198.18.0.1/metrics (first lines)"
-in_ns curl -sS --max-time 10 http://198.18.0.1/metrics | grep -v '^#' | head -n 12
+say "curl http://198.18.0.1/metrics (samples, first lines)"
+if metrics="$(in_ns curl -sS --max-time 10 http://198.18.0.1/metrics)"; then
+  grep -v '^#' <<<"$metrics" | head -n 12
+else
+  failed=1
+fi
 
 say "burst: $burst concurrent connections (curl, 10 s limit each)"
 codes="$(in_ns bash -c '
@@ -143,4 +148,8 @@ else
   echo "pcap: $pcap"
 fi
 echo "server log: $log"
-[ "$status" -eq 0 ] && [ "$ok" -eq "$burst" ]
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$ok" -ne "$burst" ]; then
+  echo "demo: FAILED (see above and $log)"
+  exit 1
+fi
+echo "demo: OK"
