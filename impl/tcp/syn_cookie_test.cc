@@ -1,0 +1,315 @@
+// SYN cookies through the stack (RFC 4987 §3.6; Linux tcp_conn_request's
+// want_cookie path and cookie_v4_check), in all three modes.
+#include "impl/tcp/syn_cookie.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "impl/tcp/testing/harness.h"
+
+namespace tcpref::tcp {
+namespace {
+
+using namespace testing;
+using std::chrono::seconds;
+
+// Sends a SYN and returns the SYN-ACK.
+wire::Segment CookieSynAck(Harness& h, wire::Segment syn) {
+  h.Send(syn);
+  return h.PopSent().segment;
+}
+
+wire::Segment AckFor(const wire::Segment& synack, uint16_t port = kClientPort) {
+  wire::Segment ack{.src_port = port,
+                    .seq = synack.ack,
+                    .ack = synack.seq + 1,
+                    .flags = kAck,
+                    .window = 1000};
+  if (synack.options.timestamps) {
+    ack.options.timestamps =
+        wire::Timestamps{9000, synack.options.timestamps->tsval};
+  }
+  return ack;
+}
+
+// kAlways, no timestamps: no state until the ACK; the SYN-ACK offers only
+// MSS because nothing else could be remembered; the ACK makes a child.
+TEST(SynCookie, AlwaysModeWithoutTimestamps) {
+  Harness h;
+  const ListenerId l = h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  const wire::Segment synack = CookieSynAck(
+      h, {.seq = kIrs,
+          .flags = kSyn | kEce | kCwr,
+          .window = 65535,
+          .options = {.mss = 1460, .window_scale = 7, .sack_permitted = true}});
+  EXPECT_EQ(synack.flags, kSyn | kAck);
+  EXPECT_EQ(synack.ack, kIrs + 1);
+  EXPECT_EQ(synack.options, (wire::TcpOptions{.mss = 1460}));
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+  EXPECT_EQ(h.stack().syn_queue_length(l), 0u);
+  EXPECT_EQ(h.counters().SyncookiesSent, 1u);
+
+  EXPECT_EQ(h.Send(AckFor(synack)), Verdict::kAccepted);
+  h.ExpectNothingSent();
+  const ConnectionView v = h.Inspect();
+  EXPECT_EQ(v.kind, RecordKind::kChildQueued);
+  EXPECT_EQ(v.state, TcpState::kEstablished);
+  EXPECT_TRUE(v.from_cookie);
+  EXPECT_EQ(v.iss, synack.seq);
+  EXPECT_EQ(v.irs, kIrs);
+  EXPECT_EQ(v.mss, 1460);
+  EXPECT_FALSE(v.sack_ok);
+  EXPECT_EQ(v.snd_wscale, 0);
+  EXPECT_FALSE(v.ecn_ok);
+  EXPECT_EQ(h.counters().SyncookiesRecv, 1u);
+  EXPECT_EQ(h.stack().accept_queue_length(l), 1u);
+}
+
+// kAlways with timestamps: window scale, SACK-permitted and ECN ride in
+// the TSval's low bits, so the child gets every option the SYN offered.
+TEST(SynCookie, AlwaysModeWithTimestampsKeepsEveryOption) {
+  for (uint8_t ws = 0; ws <= 15; ++ws) {
+    for (int sack = 0; sack < 2; ++sack) {
+      for (int ecn = 0; ecn < 2; ++ecn) {
+        SCOPED_TRACE(::testing::Message()
+                     << "ws=" << int{ws} << " sack=" << sack << " ecn=" << ecn);
+        Harness h;
+        h.Listen({.syn_cookies = SynCookieMode::kAlways});
+        wire::Segment syn{.seq = kIrs, .flags = kSyn, .window = 65535};
+        syn.options.mss = 1440;
+        if (ws < 15) syn.options.window_scale = ws;
+        syn.options.sack_permitted = sack;
+        syn.options.timestamps = wire::Timestamps{1234, 0};
+        if (ecn) syn.flags |= kEce | kCwr;
+        const wire::Segment synack = CookieSynAck(h, syn);
+        wire::TcpOptions expected{.mss = 1460};
+        if (ws < 15) expected.window_scale = 7;
+        expected.sack_permitted = sack;
+        expected.timestamps =
+            wire::Timestamps{synack.options.timestamps->tsval, 1234};
+        EXPECT_EQ(synack.options, expected);
+        EXPECT_EQ(synack.flags, kSyn | kAck | (ecn ? kEce : 0));
+
+        h.Send(AckFor(synack));
+        const ConnectionView v = h.Inspect();
+        ASSERT_EQ(v.kind, RecordKind::kChildQueued);
+        EXPECT_EQ(v.mss, 1440);
+        EXPECT_EQ(v.snd_wscale, ws < 15 ? ws : 0);
+        EXPECT_EQ(v.rcv_wscale, ws < 15 ? 7 : 0);
+        EXPECT_EQ(v.sack_ok, sack == 1);
+        EXPECT_EQ(v.ecn_ok, ecn == 1);
+        EXPECT_TRUE(v.timestamps_ok);
+        EXPECT_EQ(v.ts_recent, 9000u);
+      }
+    }
+  }
+}
+
+// The cookie TSval never runs ahead of our timestamp clock (it steps back
+// at most one 64-tick period), so TSval stays monotonic (RFC 7323 §5.4).
+TEST(SynCookie, CookieTsvalIsNotAheadOfClock) {
+  Harness h;
+  h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  const wire::Segment synack =
+      CookieSynAck(h, {.seq = kIrs,
+                       .flags = kSyn,
+                       .window = 65535,
+                       .options = {.window_scale = 14,
+                                   .sack_permitted = true,
+                                   .timestamps = wire::Timestamps{1, 0}}});
+  const uint32_t clock = h.TsVal();
+  const uint32_t tsval = synack.options.timestamps->tsval;
+  EXPECT_LE(clock - tsval, 63u);
+}
+
+// Encoded MSS levels: the largest table entry not above the peer's MSS.
+TEST(SynCookie, MssIsEncodedInEightLevels) {
+  const std::pair<uint16_t, uint16_t> cases[] = {
+      {1, 64},      {100, 64},    {536, 536},   {1000, 536},
+      {1200, 1200}, {1300, 1300}, {1400, 1380}, {1440, 1440},
+      {1452, 1452}, {1460, 1460}, {9000, 1460}};
+  for (const auto& [offered, decoded] : cases) {
+    SCOPED_TRACE(offered);
+    Harness h;
+    h.Listen({.syn_cookies = SynCookieMode::kAlways});
+    const wire::Segment synack = CookieSynAck(h, {.seq = kIrs,
+                                                  .flags = kSyn,
+                                                  .window = 65535,
+                                                  .options = {.mss = offered}});
+    h.Send(AckFor(synack));
+    EXPECT_EQ(h.Inspect().mss, decoded);
+  }
+}
+
+// kWhenSynQueueFull (the default): request socks until the SYN queue is
+// full, then cookies (TCPReqQFullDoCookies).
+TEST(SynCookie, WhenSynQueueFullModeUsesCookiesOnlyWhenFull) {
+  Harness h;
+  const ListenerId l = h.Listen({.syn_queue_limit = 1});
+  CookieSynAck(h, {.seq = kIrs, .flags = kSyn, .window = 65535});
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kRequestSock);
+  EXPECT_EQ(h.counters().SyncookiesSent, 0u);
+
+  const wire::Segment synack = CookieSynAck(h, {.src_port = kClientPort + 1,
+                                                .seq = kIrs,
+                                                .flags = kSyn,
+                                                .window = 65535});
+  EXPECT_EQ(h.Inspect(kClientPort + 1).kind, RecordKind::kNone);
+  EXPECT_EQ(h.counters().SyncookiesSent, 1u);
+  EXPECT_EQ(h.counters().TCPReqQFullDoCookies, 1u);
+  EXPECT_EQ(h.stack().syn_queue_length(l), 1u);
+
+  h.Send(AckFor(synack, kClientPort + 1));
+  EXPECT_EQ(h.Inspect(kClientPort + 1).kind, RecordKind::kChildQueued);
+  EXPECT_TRUE(h.Inspect(kClientPort + 1).from_cookie);
+}
+
+// kOff: a full SYN queue drops, and an ACK that would have been a cookie
+// ACK gets a RST like any ACK in LISTEN.
+TEST(SynCookie, OffModeNeverSendsCookies) {
+  Harness h;
+  h.Listen({.syn_queue_limit = 0, .syn_cookies = SynCookieMode::kOff});
+  EXPECT_EQ(h.Send({.seq = kIrs, .flags = kSyn, .window = 65535}),
+            Verdict::kDroppedInvalid);
+  h.ExpectNothingSent();
+  h.Send({.seq = kIrs + 1, .ack = 12345, .flags = kAck, .window = 100});
+  h.ExpectSent({.seq = 12345, .flags = kRst});
+  EXPECT_EQ(h.counters().SyncookiesSent, 0u);
+  EXPECT_EQ(h.counters().SyncookiesFailed, 0u);
+}
+
+// A cookie is good for at least one 64 s epoch, whatever the phase.
+TEST(SynCookie, CookieAcceptedWithinAMinute) {
+  Harness h;
+  h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  const wire::Segment synack =
+      CookieSynAck(h, {.seq = kIrs, .flags = kSyn, .window = 65535});
+  h.Advance(seconds(63));
+  h.Send(AckFor(synack));
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kChildQueued);
+}
+
+// Cookies older than two epochs (≥ 128 s) are stale: RST, SyncookiesFailed.
+TEST(SynCookie, StaleCookieIsRejected) {
+  Harness h;
+  h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  const wire::Segment synack =
+      CookieSynAck(h, {.seq = kIrs, .flags = kSyn, .window = 65535});
+  h.Advance(seconds(100));
+  // Keep cookies "recently sent" so the ACK is really checked.
+  CookieSynAck(h, {.src_port = kClientPort + 1,
+                   .seq = kIrs,
+                   .flags = kSyn,
+                   .window = 65535});
+  h.Advance(seconds(30));
+  const wire::Segment ack = AckFor(synack);
+  EXPECT_EQ(h.Send(ack), Verdict::kDroppedInvalid);
+  h.ExpectSent({.seq = ack.ack, .flags = kRst});
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+  EXPECT_EQ(h.counters().SyncookiesFailed, 1u);
+}
+
+// A forged cookie ACK gets RST with SEQ = SEG.ACK (RFC 9293 §3.10.7.2).
+TEST(SynCookie, ForgedCookieGetsRst) {
+  Harness h;
+  h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  const wire::Segment synack =
+      CookieSynAck(h, {.seq = kIrs, .flags = kSyn, .window = 65535});
+  wire::Segment forged = AckFor(synack);
+  forged.ack ^= 1;
+  EXPECT_EQ(h.Send(forged), Verdict::kDroppedInvalid);
+  h.ExpectSent({.seq = forged.ack, .flags = kRst});
+  // The right cookie from the wrong port fails too.
+  wire::Segment other = AckFor(synack, kClientPort + 1);
+  h.Send(other);
+  h.ExpectSent({.dst_port = kClientPort + 1, .seq = other.ack, .flags = kRst});
+  // And with the wrong IRS.
+  wire::Segment shifted = AckFor(synack);
+  shifted.seq += 1;
+  h.Send(shifted);
+  h.ExpectSent({.seq = shifted.ack, .flags = kRst});
+  EXPECT_EQ(h.counters().SyncookiesFailed, 3u);
+  EXPECT_EQ(h.counters().SyncookiesRecv, 0u);
+}
+
+// The TSval option bits are covered by the MAC: echoing altered bits (say,
+// claiming SACK) fails the cookie.
+TEST(SynCookie, AlteredTimestampBitsFail) {
+  Harness h;
+  h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  const wire::Segment synack =
+      CookieSynAck(h, {.seq = kIrs,
+                       .flags = kSyn,
+                       .window = 65535,
+                       .options = {.timestamps = wire::Timestamps{1, 0}}});
+  wire::Segment ack = AckFor(synack);
+  ack.options.timestamps->tsecr ^= 1 << 4;  // SACK-permitted bit
+  h.Send(ack);
+  h.ExpectSent({.seq = ack.ack, .flags = kRst});
+  // Dropping the timestamps from the ACK fails too.
+  wire::Segment bare = AckFor(synack);
+  bare.options.timestamps.reset();
+  h.Send(bare);
+  h.ExpectSent({.seq = bare.ack, .flags = kRst});
+  EXPECT_EQ(h.counters().SyncookiesFailed, 2u);
+}
+
+// Cookie ACKs are checked only if this listener sent a cookie within a
+// cookie's lifetime (Linux tcp_synq_no_recent_overflow); otherwise the ACK
+// is an ordinary ACK in LISTEN.
+TEST(SynCookie, NoRecentCookieMeansPlainRst) {
+  Harness h;
+  h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  h.Send({.seq = kIrs, .ack = 777, .flags = kAck, .window = 100});
+  h.ExpectSent({.seq = 777, .flags = kRst});
+  EXPECT_EQ(h.counters().SyncookiesFailed, 0u);
+}
+
+// Data on the cookie ACK is kept and acknowledged.
+TEST(SynCookie, DataOnCookieAckIsKept) {
+  Harness h;
+  h.Listen({.syn_cookies = SynCookieMode::kAlways});
+  const wire::Segment synack =
+      CookieSynAck(h, {.seq = kIrs, .flags = kSyn, .window = 65535});
+  wire::Segment ack = AckFor(synack);
+  const std::array<uint8_t, 4> data = {9, 8, 7, 6};
+  ack.payload = data;
+  h.Send(ack);
+  h.ExpectSent({.seq = synack.seq + 1,
+                .ack = kIrs + 1 + 4,
+                .flags = kAck,
+                .window = 64 * 1024 - 4});
+  EXPECT_EQ(h.Inspect().rcv_nxt, kIrs + 5);
+}
+
+// A valid cookie ACK meets a full accept queue: the overflow policy
+// applies (kDrop: silently; kReset: RST).
+TEST(SynCookie, CookieAckOverflowFollowsPolicy) {
+  for (OverflowPolicy policy :
+       {OverflowPolicy::kDrop, OverflowPolicy::kReset}) {
+    Harness h;
+    h.Listen({.backlog = 0,
+              .syn_cookies = SynCookieMode::kAlways,
+              .overflow = policy});
+    const wire::Segment first =
+        CookieSynAck(h, {.seq = kIrs, .flags = kSyn, .window = 65535});
+    const wire::Segment second = CookieSynAck(h, {.src_port = kClientPort + 1,
+                                                  .seq = kIrs,
+                                                  .flags = kSyn,
+                                                  .window = 65535});
+    h.Send(AckFor(first));
+    const wire::Segment ack = AckFor(second, kClientPort + 1);
+    EXPECT_EQ(h.Send(ack), Verdict::kDroppedInvalid);
+    if (policy == OverflowPolicy::kReset) {
+      h.ExpectSent(
+          {.dst_port = kClientPort + 1, .seq = ack.ack, .flags = kRst});
+    }
+    h.ExpectNothingSent();
+    EXPECT_EQ(h.counters().ListenOverflows, 1u);
+    EXPECT_EQ(h.Inspect(kClientPort + 1).kind, RecordKind::kNone);
+  }
+}
+
+}  // namespace
+}  // namespace tcpref::tcp
