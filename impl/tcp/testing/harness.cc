@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -164,7 +165,8 @@ uint32_t Harness::Handshake(uint16_t client_port, uint32_t irs) {
               .seq = iss,
               .ack = irs + 1,
               .flags = kSyn | kAck,
-              .window = 65535,
+              .window = static_cast<uint16_t>(
+                  std::min<uint32_t>(config_.receive_buffer, 65535)),
               .options = {.mss = 1460}});
   Send({.src_port = client_port,
         .seq = irs + 1,
