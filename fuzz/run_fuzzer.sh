@@ -8,7 +8,7 @@
 # FUZZ_WORKDIR keeps the corpus and crash artifacts (default: a new /tmp dir).
 set -euo pipefail
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 bin="" dict="" options="" seeds=()
 while [[ $# -gt 0 ]]; do
@@ -24,11 +24,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-# Run directly (not via `bazel run`): resolve paths inside our runfiles.
-if [[ ! -e "$bin" && -d "$0.runfiles/tcpref" ]]; then
-  cd "$0.runfiles/tcpref"
-fi
-[[ -x "$bin" ]] || { echo "run_fuzzer: no fuzzer binary '$bin'" >&2; exit 2; }
+# The paths are runfiles paths, which `bazel run` makes the working directory.
+[[ -x "$bin" ]] || { echo "run_fuzzer: no fuzzer binary '$bin' (use bazel run)" >&2; exit 2; }
 
 name=$(basename "$bin")
 work="${FUZZ_WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/${name}.XXXXXX")}"
