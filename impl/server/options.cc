@@ -42,6 +42,8 @@ OPTIONS
                           (default auto)
     --synack-retries N    SYN-ACK retransmissions before a request sock is
                           dropped, 0-255 (default 5)
+    --orphan-retries N    FIN retransmissions of a closed connection before
+                          it is reset, 0-255 (default 5)
     --abort-on-overflow   reset, instead of ignore, a final ACK that finds
                           the accept queue full
     --pcap FILE           record every packet the stack receives and sends
@@ -192,6 +194,10 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
       o.syncookies = *c;
     } else if (flag == "--synack-retries") {
       if (!parse_number<uint8_t>(value, 0, 255, o.synack_retries)) {
+        return fail(bad + ": 0-255");
+      }
+    } else if (flag == "--orphan-retries") {
+      if (!parse_number<uint8_t>(value, 0, 255, o.orphan_retries)) {
         return fail(bad + ": 0-255");
       }
     } else if (flag == "--pcap") {

@@ -27,6 +27,7 @@ struct ServerOptions {
   Mode mode = Mode::kHttp;
   SynCookies syncookies = SynCookies::kAuto;
   uint8_t synack_retries = 5;
+  uint8_t orphan_retries = 5;
   bool abort_on_overflow = false;
   std::string pcap;  // empty: no capture
   unsigned threads = 1;

@@ -53,6 +53,8 @@ TEST(ParseArgs, EveryOption) {
                              "/tmp/x.pcap",
                              "--threads",
                              "2",
+                             "--orphan-retries",
+                             "3",
                              "--impair",
                              "loss=3%,seed=4",
                              "--configure-peer",
@@ -68,6 +70,7 @@ TEST(ParseArgs, EveryOption) {
   EXPECT_EQ(o.mode, Mode::kHold);
   EXPECT_EQ(o.syncookies, SynCookies::kAlways);
   EXPECT_EQ(o.synack_retries, 2);
+  EXPECT_EQ(o.orphan_retries, 3);
   EXPECT_TRUE(o.abort_on_overflow);
   EXPECT_EQ(o.pcap, "/tmp/x.pcap");
   EXPECT_EQ(o.threads, 2u);
@@ -121,6 +124,9 @@ TEST(ParseArgs, MistakesAreOneClearLine) {
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--synack-retries",
         "256"},
        "--synack-retries"},
+      {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--orphan-retries",
+        "-1"},
+       "--orphan-retries"},
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--threads", "0"},
        "--threads"},
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--impair",
@@ -159,11 +165,26 @@ TEST(ParseArgs, MistakesAreOneClearLine) {
 
 TEST(HelpText, DocumentsEveryOptionTheParserAccepts) {
   const std::string_view help = help_text();
-  for (const char* flag :
-       {"--tun", "--addr", "--port", "--mode", "--backlog", "--syn-backlog",
-        "--syncookies", "--synack-retries", "--abort-on-overflow", "--pcap",
-        "--threads", "--impair", "--configure-peer", "--mtu",
-        "--max-connections", "--help", "READY", "SIGUSR1", "198.18.0.0/15"}) {
+  for (const char* flag : {"--tun",
+                           "--addr",
+                           "--port",
+                           "--mode",
+                           "--backlog",
+                           "--syn-backlog",
+                           "--syncookies",
+                           "--synack-retries",
+                           "--orphan-retries",
+                           "--abort-on-overflow",
+                           "--pcap",
+                           "--threads",
+                           "--impair",
+                           "--configure-peer",
+                           "--mtu",
+                           "--max-connections",
+                           "--help",
+                           "READY",
+                           "SIGUSR1",
+                           "198.18.0.0/15"}) {
     EXPECT_NE(help.find(flag), std::string_view::npos) << flag;
   }
   for (Mode m :

@@ -60,6 +60,7 @@ tcp::StackConfig stack_config(const ServerOptions& o,
   c.max_sockets = o.max_connections;
   c.max_time_wait = o.max_connections;
   c.max_request_socks = o.syn_backlog > 4096 ? o.syn_backlog : 4096;
+  c.orphan_retries = o.orphan_retries;
   c.isn_key = isn_key;
   c.cookie_key = cookie_key;
   return c;

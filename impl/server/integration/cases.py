@@ -196,27 +196,100 @@ def tcp_checksum(src, dst, segment):
     return ~total & 0xFFFF
 
 
+GHOST = socket.inet_aton("198.18.0.3")  # on the link, held by nobody
+SYN, FIN, RST, PSH, ACK = 0x02, 0x01, 0x04, 0x08, 0x10
+
+
+def ghost_packet(seq, ack, flags, payload=b"", sport=40000):
+    """An IPv4/TCP packet from 198.18.0.3, which no interface holds: replies
+    to it are dropped by the kernel, so it is a client that vanished."""
+    dst = socket.inet_aton(SERVER_ADDR)
+    tcp = struct.pack("!HHIIBBHHH", sport, ECHO_PORT, seq, ack, 5 << 4, flags,
+                      65535, 0, 0) + payload
+    tcp = tcp[:16] + struct.pack("!H", tcp_checksum(GHOST, dst, tcp)) + tcp[18:]
+    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000,
+                       64, 6, 0, GHOST, dst) + tcp
+
+
+def send_raw(packet):
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    raw.sendto(packet, (SERVER_ADDR, 0))
+    raw.close()
+
+
+class ServerToGhost:
+    """Sniffs the TUN device for the server's packets to 198.18.0.3."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                                  socket.htons(3))  # ETH_P_ALL
+        self.sock.bind(("tcpref0", 0))
+
+    def next(self, timeout):
+        """(seq, ack, flags, payload) of the next one, or None."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.sock], [], [],
+                                        max(0, deadline - time.monotonic()))
+            if not ready:
+                break
+            p = self.sock.recv(65536)
+            if len(p) < 40 or p[9] != 6 or p[16:20] != GHOST:
+                continue
+            ihl = (p[0] & 15) * 4
+            seq, ack, off_flags = struct.unpack("!IIH", p[ihl + 4:ihl + 14])
+            payload = p[ihl + (off_flags >> 12) * 4:]
+            return seq, ack, off_flags & 0xFF, payload
+        return None
+
+
 def half_open():
-    """A SYN from 198.18.0.3, an address nobody holds: the SYN-ACKs go
-    unanswered and the request sock must go after --synack-retries."""
+    """A SYN from a client that vanishes at once: the SYN-ACKs go unanswered
+    and the request sock must go after --synack-retries."""
     with Server("echo", ECHO_PORT, "--synack-retries", "2") as server:
-        src = socket.inet_aton("198.18.0.3")
-        dst = socket.inet_aton(SERVER_ADDR)
-        tcp = struct.pack("!HHIIBBHHH", 40000, ECHO_PORT, 12345, 0, 5 << 4,
-                          0x02, 65535, 0, 0)
-        tcp = tcp[:16] + struct.pack("!H", tcp_checksum(src, dst, tcp)) + tcp[18:]
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000,
-                         64, 6, 0, src, dst)
-        raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-        raw.sendto(ip + tcp, (SERVER_ADDR, 0))
-        raw.close()
+        sniff = ServerToGhost()
+        send_raw(ghost_packet(12345, 0, SYN))
         wait_for(server, "TcprefListenSynQueue", 1, 3)
         # 1 s, then 2 s, then 4 s after the last retransmission: ~7 s.
         c = wait_for(server, "TcprefListenSynQueue", 0, 15)
+        synacks = 0
+        while (p := sniff.next(0.1)) is not None:
+            synacks += p[2] == SYN | ACK
+        check(synacks == 3, f"{synacks} SYN-ACKs, expected 1 + 2 retries")
         expect_counter(c, "TcpExtTCPSynRetrans", 2)
         c = server.stop()
     expect_counter(c, "TcpPassiveOpens", 0)
     expect_counter(c, "TcprefAppAccepted", 0)
+
+
+def vanished_client():
+    """A client connects, sends data and FIN, and vanishes. The server
+    (discard) closes; its FIN is never acknowledged, so after
+    --orphan-retries retransmissions the connection is reset and freed."""
+    with Server("discard", ECHO_PORT, "--orphan-retries", "2") as server:
+        sniff = ServerToGhost()
+        send_raw(ghost_packet(1000, 0, SYN))
+        p = sniff.next(3)
+        check(p is not None and p[2] == SYN | ACK, f"no SYN-ACK: {p}")
+        isn = p[0]
+        data = b"here and then gone"
+        send_raw(ghost_packet(1001, isn + 1, PSH | ACK, data))
+        send_raw(ghost_packet(1001 + len(data), isn + 1, FIN | ACK))
+        fins, rst, deadline = 0, False, time.monotonic() + 15
+        while not rst and time.monotonic() < deadline:
+            p = sniff.next(deadline - time.monotonic())
+            if p is None:
+                break
+            fins += bool(p[2] & FIN)
+            rst = bool(p[2] & RST)
+        check(fins == 3, f"{fins} FINs from the server, expected 1 + 2 retries")
+        check(rst, "the server never gave up with a RST")
+        c = server.stop()
+    expect_counter(c, "TcpPassiveOpens", 1)
+    expect_counter(c, "TcprefAppAccepted", 1)
+    expect_counter(c, "TcpOutRsts", 1)
+    expect_counter(c, "TcpRetransSegs", 2)
+    expect_counter(c, "TcpCurrEstab", 0)
 
 
 def unacked_bytes(s):
@@ -322,7 +395,7 @@ def syncookies_always():
 
 CASES = {f.__name__: f for f in (
     http_curl, echo_roundtrip, many_connections, transfer_clean,
-    transfer_impaired, half_open, backlog_overflow, backlog_overflow_abort,
+    transfer_impaired, half_open, vanished_client, backlog_overflow, backlog_overflow_abort,
     syncookies_always)}
 
 if __name__ == "__main__":
