@@ -32,15 +32,15 @@ struct OooRange {
   uint32_t stamp = 0;  // arrival order of the newest segment in the range
 };
 
-// What one insert did with a segment's payload; every byte is counted in
-// exactly one of delivered, queued, duplicate and dropped.
+// What one insert did. Each payload byte of the segment is counted once, in
+// delivered, queued, duplicate or dropped; delivered also counts the queued
+// bytes the segment made contiguous, so RCV.NXT advanced by `delivered`.
 struct ReassemblyResult {
-  uint32_t delivered = 0;  // moved into the ReceiveBuffer; RCV.NXT advanced
-                           // by this many bytes (this segment's and queued)
-  uint32_t queued = 0;     // new bytes now held out of order
-  uint32_t duplicate = 0;  // already received or already queued
-  uint32_t dropped = 0;    // outside the window or no room to keep them
-  uint32_t evicted = 0;    // queued bytes discarded to make room
+  uint32_t delivered = 0;     // moved into the ReceiveBuffer
+  uint32_t queued = 0;        // new bytes now held out of order
+  uint32_t duplicate = 0;     // already received or already queued
+  uint32_t dropped = 0;       // outside the window or no room to keep them
+  uint32_t evicted = 0;       // queued bytes discarded to make room
   bool out_of_order = false;  // the segment started beyond RCV.NXT
   bool filled_gap = false;    // it made queued bytes deliverable
 };
@@ -70,7 +70,7 @@ class Reassembly {
     return slots_.first(count_);
   }
   [[nodiscard]] uint32_t queued_bytes() const;
-  [[nodiscard]] uint32_t ring_size() const { return mask_ + 1 - empty_ring_; }
+  [[nodiscard]] uint32_t ring_size() const { return ring_size_; }
 
  private:
   void copy_in(uint32_t seq, std::span<const uint8_t> bytes);
@@ -78,14 +78,13 @@ class Reassembly {
   // prefix into rx.
   uint32_t pull(uint32_t& rcv_nxt, ReceiveBuffer& rx);
   // Merges [left, right) into the sorted ranges; returns bytes newly held,
-  // or UINT32_MAX if it could not be kept.
-  uint32_t add_range(uint32_t left, uint32_t right, uint32_t rcv_nxt,
-                     ReassemblyResult& r);
+  // or kNotKept.
+  static constexpr uint32_t kNotKept = UINT32_MAX;
+  uint32_t add_range(uint32_t left, uint32_t right, ReassemblyResult& r);
   void erase(uint32_t first, uint32_t n);
 
   std::span<uint8_t> ring_;
-  uint32_t mask_ = 0;
-  uint32_t empty_ring_ = 1;  // 1 while there is no ring (ring_size() == 0)
+  uint32_t ring_size_ = 0;  // 0 or a power of two ≤ 2^30 (RFC 7323 §2.3)
   std::span<OooRange> slots_;
   uint32_t count_ = 0;  // slots_[0, count_) sorted by left, disjoint
   uint32_t clock_ = 0;  // stamps arrivals for SACK recency
