@@ -313,3 +313,100 @@ TEST(SynCookie, CookieAckOverflowFollowsPolicy) {
 
 }  // namespace
 }  // namespace tcpref::tcp
+
+// ---- The encoding itself (syn_cookie.h) ----
+
+#include <rapidcheck/gtest.h>
+
+namespace tcpref::tcp {
+namespace {
+
+const FourTuple kTuple{{0xC6120001, 80}, {0xC6120002, 40000}};
+
+SynCookies Cookies() {
+  std::array<uint8_t, 16> key{};
+  key.fill(0x5a);
+  return SynCookies(key);
+}
+
+// Any cookie checks out for the same inputs within one epoch, and yields
+// the encoded MSS level.
+RC_GTEST_PROP(SynCookieEncoding, RoundTrips, ()) {
+  SynCookies cookies = Cookies();
+  const uint32_t irs = *rc::gen::arbitrary<uint32_t>();
+  const auto index = *rc::gen::inRange<uint8_t>(0, 8);
+  const bool ts = *rc::gen::arbitrary<bool>();
+  const auto bits = *rc::gen::inRange<uint8_t>(0, 64);
+  const Time now{*rc::gen::inRange<int64_t>(0, int64_t{1} << 50)};
+  const Time later =
+      now + Time{*rc::gen::inRange<int64_t>(0, kCookieEpoch.count())};
+  const uint32_t cookie = cookies.make(kTuple, irs, index, ts, bits, now);
+  const SynCookies::Result r =
+      cookies.check(kTuple, irs, cookie, ts, bits, later);
+  RC_ASSERT(r.check == CookieCheck::kOk);
+  RC_ASSERT(r.mss == kCookieMssTable[index]);
+}
+
+// Every single-bit change of the cookie is rejected (fixed inputs, so this
+// is deterministic).
+TEST(SynCookieEncoding, EveryBitFlipIsRejected) {
+  SynCookies cookies = Cookies();
+  const Time now = std::chrono::seconds(1000);
+  const uint32_t cookie = cookies.make(kTuple, 1234, 5, true, 0x2a, now);
+  for (int bit = 0; bit < 32; ++bit) {
+    SCOPED_TRACE(bit);
+    EXPECT_NE(cookies.check(kTuple, 1234, cookie ^ (1u << bit), true, 0x2a, now)
+                  .check,
+              CookieCheck::kOk);
+  }
+  for (uint8_t b = 0; b < 64; ++b) {
+    if (b == 0x2a) continue;
+    EXPECT_NE(cookies.check(kTuple, 1234, cookie, true, b, now).check,
+              CookieCheck::kOk);
+  }
+  EXPECT_NE(cookies.check(kTuple, 1234, cookie, false, 0x2a, now).check,
+            CookieCheck::kOk);
+}
+
+// Keys rotate: the same inputs in the next epoch give another MAC, and a
+// cookie two epochs old is stale.
+TEST(SynCookieEncoding, KeysRotateAndCookiesAge) {
+  SynCookies cookies = Cookies();
+  const Time t0 = kCookieEpoch * 20;
+  const uint32_t a = cookies.make(kTuple, 1, 3, false, 0, t0);
+  const uint32_t b = cookies.make(kTuple, 1, 3, false, 0, t0 + kCookieEpoch);
+  EXPECT_NE(a & 0x07ffffff, b & 0x07ffffff);
+  EXPECT_EQ(cookies.check(kTuple, 1, a, false, 0, t0 + kCookieEpoch).check,
+            CookieCheck::kOk);
+  EXPECT_EQ(cookies.check(kTuple, 1, a, false, 0, t0 + 2 * kCookieEpoch).check,
+            CookieCheck::kStale);
+  // Four epochs later the 2-bit epoch aliases, but the key has rotated.
+  EXPECT_EQ(cookies.check(kTuple, 1, a, false, 0, t0 + 4 * kCookieEpoch).check,
+            CookieCheck::kBadMac);
+}
+
+// Option bits round-trip through ts_bits/apply_ts_bits for every window
+// scale, SACK and ECN combination.
+TEST(SynCookieEncoding, TsBitsRoundTrip) {
+  StackConfig config;
+  for (int ws = -1; ws <= 14; ++ws) {
+    for (int sack = 0; sack < 2; ++sack) {
+      for (int ecn = 0; ecn < 2; ++ecn) {
+        SynOptions in;
+        in.wscale_ok = ws >= 0;
+        in.snd_wscale = ws >= 0 ? static_cast<uint8_t>(ws) : 0;
+        in.sack_ok = sack;
+        in.ecn_ok = ecn;
+        SynOptions out;
+        SynCookies::apply_ts_bits(SynCookies::ts_bits(in), config, out);
+        EXPECT_EQ(out.wscale_ok, in.wscale_ok);
+        EXPECT_EQ(out.snd_wscale, in.snd_wscale);
+        EXPECT_EQ(out.sack_ok, in.sack_ok);
+        EXPECT_EQ(out.ecn_ok, in.ecn_ok);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tcpref::tcp

@@ -1,0 +1,33 @@
+#include "impl/tcp/pool.h"
+
+#include <gtest/gtest.h>
+
+namespace tcpref::tcp {
+namespace {
+
+TEST(Pool, AllocatesUpToCapacityThenRefuses) {
+  Pool<int> pool(3);
+  EXPECT_TRUE(pool.allocate().has_value());
+  EXPECT_TRUE(pool.allocate().has_value());
+  EXPECT_TRUE(pool.allocate().has_value());
+  EXPECT_TRUE(pool.full());
+  EXPECT_FALSE(pool.allocate().has_value());
+  EXPECT_EQ(pool.size(), 3u);
+}
+
+TEST(Pool, ReleaseBumpsGenerationAndResetsSlot) {
+  Pool<int> pool(1);
+  const uint32_t a = *pool.allocate();
+  pool[a] = 42;
+  const uint32_t gen = pool.generation(a);
+  pool.release(a);
+  EXPECT_FALSE(pool.in_use(a));
+  EXPECT_EQ(pool.generation(a), gen + 1);
+  const uint32_t b = *pool.allocate();
+  EXPECT_EQ(b, a);
+  EXPECT_EQ(pool[b], 0);         // value-initialised again
+  EXPECT_FALSE(pool.in_use(7));  // out of range is not in use
+}
+
+}  // namespace
+}  // namespace tcpref::tcp
