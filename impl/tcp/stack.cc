@@ -34,7 +34,8 @@ Stack::Impl::Impl(const StackConfig& c, PacketSink& sink)
       hasher(derive_table_key(c.isn_key)),
       isn(c.isn_key),
       cookies(c.cookie_key),
-      listeners(c.max_listeners),
+      // Request socks and children name their listener in 16 bits.
+      listeners(std::min<uint32_t>(c.max_listeners, UINT16_MAX)),
       requests(c.max_request_socks),
       request_index(c.max_request_socks),
       request_timers(c.max_request_socks),
