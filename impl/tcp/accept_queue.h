@@ -1,5 +1,6 @@
-// A listener's accept queue: a FIFO of established children, threaded
-// through Connection::accept_next so it never allocates.
+// A listener's accept queue: a FIFO of established children, doubly linked
+// through Connection::accept_prev/accept_next so it never allocates and a
+// child reset before accept() leaves in O(1).
 //
 // Backlog, like Linux's sk_acceptq_is_full: the queue is full when MORE than
 // `backlog` children wait, so backlog N admits N+1 (backlog 0 admits 1).
@@ -21,6 +22,7 @@ class AcceptQueue {
 
   void push(uint32_t socket, Pool<Connection>& sockets) {
     sockets[socket].accept_next = kNone;
+    sockets[socket].accept_prev = tail_;
     sockets[socket].queued = true;
     if (tail_ == kNone) {
       head_ = socket;
@@ -35,12 +37,25 @@ class AcceptQueue {
   uint32_t pop(Pool<Connection>& sockets) {
     if (head_ == kNone) return kNone;
     const uint32_t s = head_;
-    head_ = sockets[s].accept_next;
-    if (head_ == kNone) tail_ = kNone;
-    sockets[s].accept_next = kNone;
-    sockets[s].queued = false;
-    --length_;
+    remove(s, sockets);
     return s;
+  }
+
+  void remove(uint32_t socket, Pool<Connection>& sockets) {
+    Connection& c = sockets[socket];
+    if (c.accept_prev == kNone) {
+      head_ = c.accept_next;
+    } else {
+      sockets[c.accept_prev].accept_next = c.accept_next;
+    }
+    if (c.accept_next == kNone) {
+      tail_ = c.accept_prev;
+    } else {
+      sockets[c.accept_next].accept_prev = c.accept_prev;
+    }
+    c.accept_prev = c.accept_next = kNone;
+    c.queued = false;
+    --length_;
   }
 
  private:

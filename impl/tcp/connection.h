@@ -66,6 +66,7 @@ class Connection {
   uint16_t listener = 0;
   bool queued = false;  // waiting in the listener's accept queue
   bool hashed = false;  // reachable by 4-tuple lookup
+  uint32_t accept_prev = UINT32_MAX;
   uint32_t accept_next = UINT32_MAX;
 
   // RFC 9293 §3.10.7.4 for synchronized states (established.cc).

@@ -141,7 +141,14 @@ void Stack::Impl::handle_event(uint32_t s, ConnectionEvent event, Time now) {
       return;
     case ConnectionEvent::kClosed:
       unhash_socket(s);
-      if (sockets[s].orphaned) free_socket(s);
+      if (sockets[s].queued) {
+        // Reset before accept(): nobody will ever read it, so it leaves the
+        // queue (docs/LISTENER.md).
+        listeners[sockets[s].listener].accept_queue.remove(s, sockets);
+        free_socket(s);
+      } else if (sockets[s].orphaned) {
+        free_socket(s);
+      }
       return;
   }
 }

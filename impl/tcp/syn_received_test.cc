@@ -58,6 +58,24 @@ TEST(SynReceived, AckCompletesHandshake) {
   EXPECT_EQ(h.stack().poll(l), 0u);
 }
 
+// A child reset (exact RST, RFC 5961 §3.2) before accept() leaves the
+// accept queue; accept() never hands out a dead connection.
+TEST(SynReceived, ChildResetBeforeAcceptLeavesQueue) {
+  Harness h;
+  const ListenerId l = h.Listen();
+  h.Handshake(kClientPort);
+  h.Handshake(kClientPort + 1);
+  EXPECT_EQ(h.stack().accept_queue_length(l), 2u);
+  h.Send({.src_port = kClientPort, .seq = kIrs + 1, .flags = kRst});
+  h.ExpectNothingSent();
+  EXPECT_EQ(h.Inspect(kClientPort).kind, RecordKind::kNone);
+  EXPECT_EQ(h.stack().accept_queue_length(l), 1u);
+  const SocketId s = h.stack().accept(l, h.now());
+  EXPECT_EQ(h.stack().tuple(s), h.Tuple(kClientPort + 1));
+  EXPECT_FALSE(h.stack().accept(l, h.now()).valid());
+  EXPECT_EQ(h.counters().EstabResets, 1u);
+}
+
 // Window scaling applies from the first non-SYN segment (RFC 7323 §2.2).
 TEST(SynReceived, FinalAckWindowIsScaled) {
   Harness h;
