@@ -1,6 +1,7 @@
-// The seed corpora double as known answers from an independent encoder
+// The seed corpora double as known answers from independent encoders
 // (fuzz/tools/make_seeds.py): each file is named "<Expected>-<what>", where
-// Expected is the to_string() of the error the parser must return.
+// Expected is the to_string() of the error the parser must return, or for
+// handshake_fuzzer the record client 0's 4-tuple must end in.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -10,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/handshake_driver.h"
+#include "impl/tcp/stack.h"
 #include "impl/wire/options.h"
 #include "impl/wire/segment.h"
 
@@ -58,6 +61,37 @@ TEST(Seeds, OptionSeedsParseAsTheirNamesSay) {
   for (const Seed& s : seeds) {
     EXPECT_EQ(to_string(parse_options(s.bytes).error), s.expected) << s.name;
   }
+}
+
+std::string_view kind_name(tcp::RecordKind k) {
+  switch (k) {
+    case tcp::RecordKind::kNone:
+      return "None";
+    case tcp::RecordKind::kRequestSock:
+      return "RequestSock";
+    case tcp::RecordKind::kChildQueued:
+      return "ChildQueued";
+    case tcp::RecordKind::kSocket:
+      return "Socket";
+    case tcp::RecordKind::kTimeWait:
+      return "TimeWait";
+  }
+  return "?";
+}
+
+// Also proves fuzz/tools/fdp.py encodes what handshake_driver.cc decodes:
+// a drifted encoder would not land each script in its named state.
+TEST(Seeds, HandshakeSeedsEndWhereTheirNamesSay) {
+  const std::vector<Seed> seeds = load("handshake_fuzzer");
+  ASSERT_GE(seeds.size(), 20u);
+  size_t checked = 0;
+  for (const Seed& s : seeds) {
+    const fuzz::HandshakeOutcome o = fuzz::run_handshake_input(s.bytes);
+    if (s.expected == "Any") continue;
+    EXPECT_EQ(kind_name(o.clients[0].kind), s.expected) << s.name;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20u);
 }
 
 }  // namespace

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora under fuzz/corpus/ (plain python3, no scapy).
+"""Writes the seed corpora under fuzz/corpus/ (plain python3, no scapy):
+hand-written cases below plus the kernel's own traffic from fuzz/pcaps/
+(recorded by record_pcaps.sh, converted by kernel_pcaps.py).
 
-Each file is named "<Expected>-<what>": Expected is the to_string() of the
-ParseError (wire_fuzzer) or OptionsError (options_fuzzer) the parser must
-return, "None" for an accepted input. fuzz:seeds_test checks those names, so
-this independent encoder and the C++ parser keep each other honest.
+wire_fuzzer and options_fuzzer files are named "<Expected>-<what>":
+Expected is the to_string() of the ParseError or OptionsError the parser
+must return, "None" for an accepted input. handshake_fuzzer files are named
+"<RecordKind>-<what>": the record client 0's 4-tuple must end in (None,
+RequestSock, ChildQueued, Socket, TimeWait; "Any" is not checked).
+fuzz:seeds_test checks those names, so these independent encoders and the
+C++ code keep each other honest. packet_fuzzer files are packet records
+(a 16-bit length, then the packet).
 
-Usage: fuzz/tools/make_seeds.py [--out DIR]   (default: fuzz/corpus)
+Usage: fuzz/tools/make_seeds.py [--out DIR] [--pcaps DIR]
 """
 
 import argparse
@@ -14,20 +20,15 @@ import pathlib
 import shutil
 import struct
 
+import kernel_pcaps
+from inet import csum
+from fdp import (ABORT, ACK_ABSOLUTE, ACK_ISS, ACK_SND_NXT, CLOSE,
+                 SEQ_CLIENT_ISN, SEQ_RCV_NXT, Handshake)
+
 CLIENT = bytes([198, 18, 0, 1])
 SERVER = bytes([198, 18, 0, 2])
 
 FIN, SYN, RST, PSH, ACK, URG, ECE, CWR = 1, 2, 4, 8, 16, 32, 64, 128
-
-
-def csum(data: bytes) -> int:
-    """RFC 1071 one's-complement checksum."""
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 # ---- TCP options --------------------------------------------------------
@@ -201,6 +202,118 @@ def options_seeds():
     yield "OptBadFastOpenLength-exp_no_magic", bytes([254, 2])
 
 
+# ---- packet_fuzzer: records for the stack's listeners --------------------
+
+FUZZ_SERVER = bytes([198, 18, 0, 1])  # fuzz/fuzz_stack.h
+FUZZ_CLIENT = bytes([198, 18, 0, 2])
+
+
+def to_stack(sport, dport, seq, ack, flags, window=64240, opts=b"",
+             payload=b""):
+    return ipv4(tcp(sport, dport, seq, ack, flags, window, opts, payload,
+                    src=FUZZ_CLIENT, dst=FUZZ_SERVER),
+                src=FUZZ_CLIENT, dst=FUZZ_SERVER)
+
+
+def packet_seeds():
+    frame = kernel_pcaps.frame
+    syn = to_stack(40000, 80, 1000, 0, SYN, opts=LINUX_SYN)
+    yield "syn_linux", frame([syn])
+    yield "syn_ecn", frame([to_stack(40000, 80, 1000, 0, SYN | ECE | CWR,
+                                     opts=LINUX_SYN)])
+    yield "syn_cookie_port", frame([to_stack(40000, 443, 1000, 0, SYN,
+                                             opts=LINUX_SYN)])
+    yield "syn_then_rst", frame([syn, to_stack(40000, 80, 1001, 0, RST)])
+    yield "syn_then_guessed_ack", frame([syn, to_stack(40000, 80, 1001, 1,
+                                                       ACK, opts=TS_ONLY)])
+    yield "syn_flood", frame([to_stack(40000 + i, 80, 1000 + i, 0, SYN,
+                                       opts=LINUX_SYN) for i in range(4)])
+    yield "ack_no_socket", frame([to_stack(40000, 81, 5, 6, ACK)])
+    yield "rst_no_socket", frame([to_stack(40000, 81, 5, 0, RST)])
+    yield "syn_fin", frame([to_stack(40000, 80, 5, 0, SYN | FIN)])
+    yield "syn_data_tfo", frame([to_stack(40000, 80, 5, 0, SYN, opts=opt_mss()
+                                          + opt_tfo(bytes(8)),
+                                          payload=b"early")])
+    yield "bad_checksum", frame([flip(syn, 30)])
+
+
+# ---- handshake_fuzzer: scripts named by client 0's final record ---------
+
+GET = b"GET / HTTP/1.1\r\nHost: 198.18.0.1\r\n\r\n"
+
+
+def handshake_seeds():
+    syn = dict(seq=(SEQ_CLIENT_ISN, 0), ack=(ACK_ABSOLUTE, 0))
+    final_ack = dict(seq=(SEQ_RCV_NXT, 0), ack=(ACK_ISS, 1))
+    linux = dict(mss=1460, ws=7, sack_permitted=True, ts=(0, 0))
+
+    def open_(h, client=0, **opts):
+        h.segment(client, SYN, **syn, **opts)
+        return h.segment(client, ACK, **final_ack,
+                         ts=(0, 0) if "ts" in opts else None)
+
+    yield "RequestSock-syn", Handshake().segment(0, SYN, **syn).bytes()
+    yield "RequestSock-syn_linux_options", Handshake().segment(
+        0, SYN, **syn, **linux).bytes()
+    yield "RequestSock-syn_data", Handshake().segment(
+        0, SYN, **syn, payload=b"data in SYN").bytes()
+    yield "ChildQueued-plain", open_(Handshake()).bytes()
+    yield "ChildQueued-linux_options", open_(Handshake(), **linux).bytes()
+    yield "ChildQueued-ecn", open_(Handshake().segment(
+        0, SYN | ECE | CWR, **syn, mss=1460)).bytes()
+    yield "Socket-accepted", open_(Handshake()).accept().bytes()
+    yield "Socket-data_read", open_(Handshake(), **linux).accept().segment(
+        0, PSH | ACK, ts=(0, 0), payload=GET).read(0, 100).bytes()
+    # The server closes first: FIN-WAIT-1, then the client's FIN+ACK.
+    yield "TimeWait-server_closes_first", open_(Handshake()).accept().call(
+        CLOSE, 0).segment(0, FIN | ACK).bytes()
+    # The client closes first: CLOSE-WAIT, LAST-ACK, then CLOSED.
+    yield "None-client_closes_first", open_(Handshake()).accept().segment(
+        0, FIN | ACK).call(CLOSE, 0).segment(0, ACK).bytes()
+    yield "None-abort", open_(Handshake()).accept().call(ABORT, 0).bytes()
+    yield "None-rst_in_syn_received", Handshake().segment(
+        0, SYN, **syn).segment(0, RST, seq=(SEQ_RCV_NXT, 0)).bytes()
+    # RFC 5961 §3.2: an in-window RST that is not exact gets a challenge ACK.
+    yield "Socket-rst_challenge_ack", open_(Handshake()).accept().segment(
+        0, RST, seq=(SEQ_RCV_NXT, 1)).bytes()
+    yield "None-rst_established", open_(Handshake()).accept().segment(
+        0, RST, seq=(SEQ_RCV_NXT, 0)).bytes()
+    yield "None-synack_retries_exhausted", Handshake(
+        synack_retries=1).segment(0, SYN, **syn).advance(1000).advance(
+        2000).advance(4000).advance(8000).bytes()
+    yield "ChildQueued-syncookie_always", open_(
+        Handshake(cookies=2), **linux).bytes()
+    # SYN queue of one: client 1 fills it, client 0 gets a cookie.
+    yield "ChildQueued-syncookie_when_full", Handshake(
+        syn_queue_limit=1).segment(1, SYN, **syn).segment(
+        0, SYN, **syn, mss=1460).segment(0, ACK, ack=(ACK_SND_NXT, 0)).bytes()
+    # No cookies: client 0's SYN finds the SYN queue full and is dropped.
+    yield "None-syn_queue_full_no_cookies", Handshake(
+        syn_queue_limit=1, cookies=0).segment(1, SYN, **syn).segment(
+        0, SYN, **syn).bytes()
+    # Backlog 0 admits one child; a SYN is then dropped (Linux drops SYNs
+    # while the accept queue is full).
+    yield "None-syn_while_accept_queue_full", open_(open_(
+        Handshake(backlog=0, syn_queue_limit=4), client=1)).bytes()
+
+    # Both SYNs first; client 1's child fills the queue, client 0's final ACK
+    # overflows: dropped (the request sock stays) or reset.
+    def overflow(h):
+        return h.segment(1, SYN, **syn).segment(0, SYN, **syn).segment(
+            1, ACK, **final_ack).segment(0, ACK, **final_ack)
+
+    yield "RequestSock-accept_queue_overflow_drop", overflow(
+        Handshake(backlog=0, syn_queue_limit=4)).bytes()
+    yield "None-accept_queue_overflow_reset", overflow(
+        Handshake(backlog=0, syn_queue_limit=4, overflow_reset=True)).bytes()
+    yield "None-close_listener", open_(Handshake()).close_listener().bytes()
+    yield "RequestSock-relisten", open_(Handshake()).close_listener().listen(
+        ).segment(0, SYN, seq=(SEQ_CLIENT_ISN, 5000),
+                  ack=(ACK_ABSOLUTE, 0)).bytes()
+    yield "None-time_wait_expires", open_(Handshake()).accept().call(
+        CLOSE, 0).segment(0, FIN | ACK).advance(61000).bytes()
+
+
 def write(out: pathlib.Path, name: str, seeds):
     d = out / name
     if d.exists():
@@ -219,9 +332,17 @@ def main():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=pathlib.Path, default=here / "corpus",
                    help="corpus root (default: %(default)s)")
+    p.add_argument("--pcaps", type=pathlib.Path, default=here / "pcaps",
+                   help="kernel captures to convert (default: %(default)s)")
     args = p.parse_args()
-    write(args.out, "wire_fuzzer", wire_seeds())
-    write(args.out, "options_fuzzer", options_seeds())
+    converted = {}
+    for fuzzer, fname, data in kernel_pcaps.seeds(args.pcaps):
+        converted.setdefault(fuzzer, []).append((fname, data))
+    for name, hand in (("wire_fuzzer", wire_seeds()),
+                       ("options_fuzzer", options_seeds()),
+                       ("packet_fuzzer", packet_seeds()),
+                       ("handshake_fuzzer", handshake_seeds())):
+        write(args.out, name, list(hand) + converted.get(name, []))
 
 
 if __name__ == "__main__":
