@@ -48,7 +48,9 @@ def cc_fuzz_test(name, srcs, deps = [], corpus = [], dict = None, options = None
     cc_binary(
         name = name + "_bin",
         testonly = True,
-        linkopts = ["-fsanitize=fuzzer"],
+        # Bazel links with clang, not clang++: ask for UBSan's C++ runtime
+        # (vptr and function checks) explicitly.
+        linkopts = ["-fsanitize=fuzzer", "-fsanitize-link-c++-runtime"],
         tags = ["fuzz-test", "manual"] + tags,
         deps = [":" + name + "_lib"],
     )

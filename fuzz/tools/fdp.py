@@ -166,3 +166,69 @@ class Handshake:
     def bytes(self):
         return self.w.bytes()
 
+
+
+# fuzz/model_diff_input.cc over impl/refinement/scenario.h's enums.
+(MD_SEGMENT, MD_OTHER_SYN, MD_OTHER_COMPLETE, MD_ACCEPT, MD_CLOSE,
+ MD_CLOSE_LISTENER, MD_LISTEN, MD_ADVANCE) = range(8)
+MD_STEP_KINDS = 8
+MD_SEQ_RCV_NXT, MD_SEQ_IRS, MD_SEQ_WINDOW_END, MD_SEQ_HALF_SPACE, \
+    MD_SEQ_ARBITRARY = range(5)
+MD_ACK_SND_NXT, MD_ACK_SND_UNA, MD_ACK_OLDEST, MD_ACK_HALF_SPACE, \
+    MD_ACK_COOKIE, MD_ACK_ARBITRARY = range(6)
+MD_TS_NONE, MD_TS_NEWER, MD_TS_SAME, MD_TS_OLDER, MD_TS_ARBITRARY = range(5)
+MD_TO_NEXT_TIMER, MD_TO_SYNACK, MD_TO_TIME_WAIT, MD_TO_COOKIE_EPOCH = range(4)
+MD_CONFIGS = 12  # refinement::standard_configs()
+MD_MAX_PAYLOAD = 200
+
+
+class ModelDiff:
+    """One model_diff_fuzzer input: a standard config and a Scenario."""
+
+    def __init__(self, config=0, client_isn=0x10000000):
+        w = self.w = FdpWriter()
+        w.integral(0, MD_CONFIGS - 1, config, 8)
+        w.u32(client_isn)
+
+    def _kind(self, kind):
+        self.w.integral(0, MD_STEP_KINDS - 1, kind, 1)
+        return self
+
+    def segment(self, syn=False, ack=False, rst=False, fin=False,
+                seq=(MD_SEQ_RCV_NXT, 0), ack_number=(MD_ACK_SND_NXT, 0),
+                length=0, window=65535, mss=None, ws=None,
+                sack_permitted=False, ts=(MD_TS_NONE, 0)):
+        w = self._kind(MD_SEGMENT).w
+        w.u8(syn | ack << 1 | rst << 2 | fin << 3)
+        for (base, off), arbitrary, count in ((seq, MD_SEQ_ARBITRARY, 5),
+                                              (ack_number, MD_ACK_ARBITRARY,
+                                               6)):
+            w.integral(0, count - 1, base, 1)
+            if base == arbitrary:
+                w.u32(off)
+            else:
+                w.i16(off)
+        w.integral(0, MD_MAX_PAYLOAD, length, 2)
+        w.u16(window)
+        w.u8((mss is not None) | (ws is not None) << 1 | sack_permitted << 2)
+        if mss is not None:
+            w.u16(mss)
+        if ws is not None:
+            w.integral(0, 15, ws, 1)
+        w.integral(0, 4, ts[0], 1)
+        if ts[0] == MD_TS_NEWER:
+            w.integral(1, 0x7FFFFFFF, ts[1], 4)
+        elif ts[0] == MD_TS_ARBITRARY:
+            w.u32(ts[1])
+        return self
+
+    def step(self, kind):
+        """A step without arguments (other clients, accept, close, ...)."""
+        return self._kind(kind)
+
+    def advance(self, to=MD_TO_NEXT_TIMER):
+        self._kind(MD_ADVANCE).w.integral(0, 3, to, 1)
+        return self
+
+    def bytes(self):
+        return self.w.bytes()

@@ -10,7 +10,8 @@ must return, "None" for an accepted input. handshake_fuzzer files are named
 RequestSock, ChildQueued, Socket, TimeWait; "Any" is not checked).
 fuzz:seeds_test checks those names, so these independent encoders and the
 C++ code keep each other honest. packet_fuzzer files are packet records
-(a 16-bit length, then the packet).
+(a 16-bit length, then the packet); model_diff_fuzzer files are refinement
+scenarios (fdp.ModelDiff).
 
 Usage: fuzz/tools/make_seeds.py [--out DIR] [--pcaps DIR]
 """
@@ -22,8 +23,9 @@ import struct
 
 import kernel_pcaps
 from inet import csum
+import fdp
 from fdp import (ABORT, ACK_ABSOLUTE, ACK_ISS, ACK_SND_NXT, CLOSE,
-                 SEQ_CLIENT_ISN, SEQ_RCV_NXT, Handshake)
+                 SEQ_CLIENT_ISN, SEQ_RCV_NXT, Handshake, ModelDiff)
 
 CLIENT = bytes([198, 18, 0, 1])
 SERVER = bytes([198, 18, 0, 2])
@@ -314,6 +316,54 @@ def handshake_seeds():
         CLOSE, 0).segment(0, FIN | ACK).advance(61000).bytes()
 
 
+# ---- model_diff_fuzzer: refinement scenarios ----------------------------
+
+def model_diff_seeds():
+    f = fdp
+    ts_syn = (f.MD_TS_ARBITRARY, 1000)
+    ts_next = (f.MD_TS_NEWER, 1)
+
+    def handshake(m, ack_base=f.MD_ACK_SND_NXT):
+        m.segment(syn=True, mss=1460, ts=ts_syn)
+        return m.segment(ack=True, ack_number=(ack_base, 0), ts=ts_next)
+
+    # The handshake in every standard configuration (the last four answer
+    # every SYN with a cookie); with the planted bug the first eight diverge
+    # at the final ACK (model_diff_planted_test).
+    for config in range(f.MD_CONFIGS):
+        ack_base = f.MD_ACK_COOKIE if config >= 8 else f.MD_ACK_SND_NXT
+        yield f"handshake_accept_close_c{config}", handshake(
+            ModelDiff(config), ack_base).step(f.MD_ACCEPT).step(
+            f.MD_CLOSE).bytes()
+    yield "cookie_always", ModelDiff(8).segment(syn=True, mss=1460).segment(
+        ack=True, ack_number=(f.MD_ACK_COOKIE, 0)).bytes()
+    yield "rst_in_syn_received", ModelDiff(0).segment(
+        syn=True, ts=ts_syn).segment(rst=True).bytes()
+    yield "synack_expiry", ModelDiff(0).segment(syn=True).advance(
+        f.MD_TO_SYNACK).advance(f.MD_TO_SYNACK).advance(
+        f.MD_TO_SYNACK).bytes()
+    yield "time_wait", handshake(ModelDiff(0)).step(f.MD_ACCEPT).step(
+        f.MD_CLOSE).segment(ack=True, fin=True, ts=ts_next).advance(
+        f.MD_TO_TIME_WAIT).bytes()
+    yield "syn_queue_full_cookie", ModelDiff(4).step(f.MD_OTHER_SYN).step(
+        f.MD_OTHER_SYN).step(f.MD_OTHER_SYN).segment(syn=True, mss=1460,
+                                                     ts=ts_syn).bytes()
+    yield "accept_queue_overflow_reset", ModelDiff(1).step(
+        f.MD_OTHER_SYN).segment(syn=True).step(f.MD_OTHER_COMPLETE).segment(
+        ack=True).bytes()
+    yield "close_listener_relisten", handshake(ModelDiff(0)).step(
+        f.MD_CLOSE_LISTENER).step(f.MD_LISTEN).segment(
+        syn=True, seq=(f.MD_SEQ_RCV_NXT, 100)).bytes()
+    yield "paws_old_data", handshake(ModelDiff(0)).segment(
+        ack=True, length=10, ts=(f.MD_TS_OLDER, 0)).bytes()
+    yield "rst_challenge_ack", handshake(ModelDiff(0)).segment(
+        rst=True, seq=(f.MD_SEQ_RCV_NXT, 1)).bytes()
+    yield "data_and_fin", handshake(ModelDiff(0)).segment(
+        ack=True, length=100, ts=ts_next).segment(
+        ack=True, fin=True, seq=(f.MD_SEQ_RCV_NXT, 0), ts=ts_next).step(
+        f.MD_ACCEPT).step(f.MD_CLOSE).bytes()
+
+
 def write(out: pathlib.Path, name: str, seeds):
     d = out / name
     if d.exists():
@@ -341,7 +391,8 @@ def main():
     for name, hand in (("wire_fuzzer", wire_seeds()),
                        ("options_fuzzer", options_seeds()),
                        ("packet_fuzzer", packet_seeds()),
-                       ("handshake_fuzzer", handshake_seeds())):
+                       ("handshake_fuzzer", handshake_seeds()),
+                       ("model_diff_fuzzer", model_diff_seeds())):
         write(args.out, name, list(hand) + converted.get(name, []))
 
 
