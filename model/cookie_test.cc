@@ -34,9 +34,9 @@ TEST(Cookie, RoundTripWithinAge) {
     EXPECT_TRUE(ck.valid) << "now=" << now;
     EXPECT_EQ(ck.mss_index, 2u);
   }
-  EXPECT_FALSE(check_cookie<C>(p, syn_seq + 1, cookie + 1,
-                               made_at + kMaxCookieAge + 1)
-                   .valid);
+  EXPECT_FALSE(
+      check_cookie<C>(p, syn_seq + 1, cookie + 1, made_at + kMaxCookieAge + 1)
+          .valid);
 }
 
 TEST(Cookie, RejectsOtherSequenceAndTamperedIndex) {

@@ -55,8 +55,7 @@ typename D::Bool before_eq(const typename D::Word& a,
 }
 // lo <= x < hi in sequence space, measured from lo (RFC 9293 §3.4).
 template <class D>
-typename D::Bool in_range(const typename D::Word& x,
-                          const typename D::Word& lo,
+typename D::Bool in_range(const typename D::Word& x, const typename D::Word& lo,
                           const typename D::Word& len) {
   return D::ult(x - lo, len);
 }

@@ -29,13 +29,13 @@ bool eval_bool(const SymBool& b) { return b.expr().simplify().is_true(); }
 // The symbolic domain computes the same function as the concrete one.
 TEST(SerialArithmetic, SymbolicAgreesWithConcrete) {
   using S = Symbolic;
-  const uint32_t values[] = {0u, 1u, 5u, 0x7FFFFFFFu, 0x80000000u,
-                             0x80000001u, 0xFFFFFFF0u, 0xFFFFFFFFu};
+  const uint32_t values[] = {0u,          1u,          5u,
+                             0x7FFFFFFFu, 0x80000000u, 0x80000001u,
+                             0xFFFFFFF0u, 0xFFFFFFFFu};
   for (uint32_t a : values) {
     for (uint32_t b : values) {
       SCOPED_TRACE(testing::Message() << a << " vs " << b);
-      EXPECT_EQ(eval_bool(before<S>(S::word(a), S::word(b))),
-                before<C>(a, b));
+      EXPECT_EQ(eval_bool(before<S>(S::word(a), S::word(b))), before<C>(a, b));
       EXPECT_EQ(eval_bool(S::ult(S::word(a), S::word(b))), C::ult(a, b));
       EXPECT_EQ(eval_word(umin<S>(S::word(a), S::word(b))), umin<C>(a, b));
       EXPECT_EQ(eval_word(S::word(a) - S::word(b)), a - b);

@@ -14,26 +14,26 @@ namespace tcpref::model {
 // kAppListen. isn is the ISS the server's generator would choose if this
 // segment creates a request sock (the generator itself is outside the model);
 // now is the server's timestamp clock (TSval it would send).
-#define TCPREF_INPUT_FIELDS(X) \
-  X(Word, kind)                \
-  X(Bool, flag_syn)            \
-  X(Bool, flag_ack)            \
-  X(Bool, flag_rst)            \
-  X(Bool, flag_fin)            \
-  X(Word, seq)                 \
-  X(Word, ack)                 \
+#define TCPREF_INPUT_FIELDS(X)                               \
+  X(Word, kind)                                              \
+  X(Bool, flag_syn)                                          \
+  X(Bool, flag_ack)                                          \
+  X(Bool, flag_rst)                                          \
+  X(Bool, flag_fin)                                          \
+  X(Word, seq)                                               \
+  X(Word, ack)                                               \
   X(Word, len) /* payload bytes, SYN and FIN not included */ \
-  X(Word, wnd)                 \
-  X(Bool, mss_present)         \
-  X(Word, mss)                 \
-  X(Bool, ws_present)          \
-  X(Word, ws)                  \
-  X(Bool, sack_permitted)      \
-  X(Bool, ts_present)          \
-  X(Word, tsval)               \
-  X(Word, tsecr)               \
-  X(Word, backlog)             \
-  X(Word, isn)                 \
+  X(Word, wnd)                                               \
+  X(Bool, mss_present)                                       \
+  X(Word, mss)                                               \
+  X(Bool, ws_present)                                        \
+  X(Word, ws)                                                \
+  X(Bool, sack_permitted)                                    \
+  X(Bool, ts_present)                                        \
+  X(Word, tsval)                                             \
+  X(Word, tsecr)                                             \
+  X(Word, backlog)                                           \
+  X(Word, isn)                                               \
   X(Word, now)
 
 template <class D>

@@ -23,9 +23,12 @@ std::string field_text(std::string_view field, const F& value) {
     if (field == "st") return enum_name<TcpState>(value);
     if (field == "cookie_mode") {
       switch (value) {
-        case 0: return "off";
-        case 1: return "when-full";
-        case 2: return "always";
+        case 0:
+          return "off";
+        case 1:
+          return "when-full";
+        case 2:
+          return "always";
       }
     }
     return std::to_string(value);

@@ -9,15 +9,15 @@
 #define TCPREF_FIELD_VISIT(T, n) f(#n, a.n);
 #define TCPREF_FIELD_VISIT2(T, n) f(#n, a.n, b.n);
 
-#define TCPREF_REFLECT(LIST)                          \
-  LIST(TCPREF_FIELD_DECL)                             \
-  template <class A, class F>                         \
-  static void visit(A& a, F&& f) {                    \
-    LIST(TCPREF_FIELD_VISIT)                          \
-  }                                                   \
-  template <class A, class B, class F>                \
-  static void visit2(A& a, B& b, F&& f) {             \
-    LIST(TCPREF_FIELD_VISIT2)                         \
+#define TCPREF_REFLECT(LIST)              \
+  LIST(TCPREF_FIELD_DECL)                 \
+  template <class A, class F>             \
+  static void visit(A& a, F&& f) {        \
+    LIST(TCPREF_FIELD_VISIT)              \
+  }                                       \
+  template <class A, class B, class F>    \
+  static void visit2(A& a, B& b, F&& f) { \
+    LIST(TCPREF_FIELD_VISIT2)             \
   }
 
 namespace tcpref::model {

@@ -53,13 +53,13 @@ struct Params {
   X(Word, snd_una)                                                           \
   X(Word, snd_nxt)                                                           \
   X(Word, snd_wnd)                                                           \
-  X(Word, max_snd_wnd) /* RFC 5961 §5.2 MAX.SND.WND */                       \
+  X(Word, max_snd_wnd) /* RFC 5961 §5.2 MAX.SND.WND */                      \
   X(Word, rcv_nxt)                                                           \
   X(Word, rcv_wnd)                                                           \
-  X(Word, mss)         /* effective send MSS */                              \
-  X(Bool, ws_ok)       /* window scaling negotiated */                       \
-  X(Word, snd_wscale)  /* peer's shift */                                    \
-  X(Word, rcv_wscale)  /* our shift */                                       \
+  X(Word, mss)        /* effective send MSS */                               \
+  X(Bool, ws_ok)      /* window scaling negotiated */                        \
+  X(Word, snd_wscale) /* peer's shift */                                     \
+  X(Word, rcv_wscale) /* our shift */                                        \
   X(Bool, sack_ok)                                                           \
   X(Bool, ts_ok)                                                             \
   X(Word, ts_recent)   /* RFC 7323 TS.Recent */                              \

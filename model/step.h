@@ -64,7 +64,8 @@ class TransitionTable {
     W wnd = s_.rcv_wnd;
     B start_in = in_range<D>(in_.seq, s_.rcv_nxt, wnd);
     B end_in = in_range<D>(in_.seq + len - 1u, s_.rcv_nxt, wnd);
-    return D::ite(len == w(0), D::ite(wnd == w(0), in_.seq == s_.rcv_nxt, start_in),
+    return D::ite(len == w(0),
+                  D::ite(wnd == w(0), in_.seq == s_.rcv_nxt, start_in),
                   !(wnd == w(0)) && (start_in || end_in));
   }
   // RFC 5961 §3.2: the window a RST's SEQ is judged against.
@@ -85,8 +86,8 @@ class TransitionTable {
   // Linux's sk_acceptq_is_full: full when more than backlog are queued, so
   // backlog N admits N + 1 children.
   B accept_queue_full() const {
-    W limit = mutant(Mutation::kAcceptQueueOffByOne) ? s_.backlog + 1u
-                                                     : s_.backlog;
+    W limit =
+        mutant(Mutation::kAcceptQueueOffByOne) ? s_.backlog + 1u : s_.backlog;
     return D::ult(limit, queued());
   }
   B syn_queue_full() const { return D::ule(p_.syn_queue_limit, requests()); }
@@ -335,11 +336,9 @@ void TransitionTable<D>::rows(V& v) const {
 
   // ---- CLOSED: RFC 9293 §3.10.7.1 ----------------------------------------
   const B closed = seg && st_is(S::kClosed);
-  const B rst_c =
-      mutant(Mutation::kRstAnswersRst) ? D::boolean(false) : rst;
+  const B rst_c = mutant(Mutation::kRstAnswersRst) ? D::boolean(false) : rst;
   v.row(T::kClosedRst, closed && rst_c, nothing);
-  v.row(T::kClosedReset, closed && !rst_c,
-        [&](E& e) { reply_reset(e); });
+  v.row(T::kClosedReset, closed && !rst_c, [&](E& e) { reply_reset(e); });
 
   // ---- LISTEN: RFC 9293 §3.10.7.2, RFC 4987 ------------------------------
   const B listen = seg && st_is(S::kListen);
@@ -375,8 +374,7 @@ void TransitionTable<D>::rows(V& v) const {
   const B sr_rst = sr && rst;
   const B not_exact =
       mutant(Mutation::kOverlappingRstRows) ? D::boolean(true) : !exact;
-  v.row(T::kSynRecvRstExact, sr_rst && exact,
-        [&](E& e) { remove_record(e); });
+  v.row(T::kSynRecvRstExact, sr_rst && exact, [&](E& e) { remove_record(e); });
   v.row(T::kSynRecvRstChallenge, sr_rst && not_exact && rst_window,
         [&](E& e) { reply_ack(e, OutputKind::kChallengeAck); });
   v.row(T::kSynRecvRstOutOfWindow, sr_rst && !exact && !rst_window, nothing);
@@ -433,8 +431,7 @@ void TransitionTable<D>::rows(V& v) const {
   });
   v.row(T::kSyncRstChallenge, sync && rst && !exact && rst_window,
         [&](E& e) { reply_ack(e, OutputKind::kChallengeAck); });
-  v.row(T::kSyncRstOutOfWindow, sync && rst && !exact && !rst_window,
-        nothing);
+  v.row(T::kSyncRstOutOfWindow, sync && rst && !exact && !rst_window, nothing);
   // RFC 5961 §4.2: any SYN, whatever its SEQ.
   v.row(T::kSyncSynChallenge, sync && !rst && syn, [&](E& e) {
     if (mutant(Mutation::kSynResetsConnection)) {
@@ -516,9 +513,9 @@ void TransitionTable<D>::rows(V& v) const {
   v.row(T::kTimeWaitRstIgnored, tw && rst && !rfc1337 && !exact, nothing);
   // RFC 6191 §2: with timestamps on both sides, a newer TSval; otherwise a
   // SEQ beyond RCV.NXT (RFC 1122 §4.2.2.13).
-  const B newer = D::ite(s_.ts_ok && in_.ts_present,
-                         after<D>(in_.tsval, s_.ts_recent),
-                         after<D>(in_.seq, s_.rcv_nxt));
+  const B newer =
+      D::ite(s_.ts_ok && in_.ts_present, after<D>(in_.tsval, s_.ts_recent),
+             after<D>(in_.seq, s_.rcv_nxt));
   const B reopen_shape = syn && !ack && !fin && newer;
   const B reopen = tw && !rst && reopen_shape;
   const B here = reopen && s_.listening;
@@ -544,8 +541,7 @@ void TransitionTable<D>::rows(V& v) const {
   v.row(T::kTimeWaitAck, tw && !rst && !syn && !bare,
         [&](E& e) { reply_ack(e, OutputKind::kAck); });
 
-  v.row(T::kInvalidState,
-        seg && D::ule(code(S::kCount), s_.st), nothing);
+  v.row(T::kInvalidState, seg && D::ule(code(S::kCount), s_.st), nothing);
 
   // ---- timers ------------------------------------------------------------
   const B t_synack = kind_is(InputKind::kTimerSynAck);
@@ -576,8 +572,7 @@ void TransitionTable<D>::rows(V& v) const {
   const B accept_call = kind_is(InputKind::kAppAccept);
   const B queued_now = st_is(S::kEstablishedQueued);
   v.row(T::kAppAcceptChild, accept_call && queued_now, [&](E& e) {
-    e.next.st = D::ite(s_.peer_fin, code(S::kCloseWait),
-                       code(S::kEstablished));
+    e.next.st = D::ite(s_.peer_fin, code(S::kCloseWait), code(S::kEstablished));
     e.next.peer_fin = D::boolean(false);
     e.event = code(AppEvent::kAccepted);
   });
@@ -645,8 +640,7 @@ void TransitionTable<D>::rows(V& v) const {
   v.row(T::kOtherAcceptNone, other_accept && !have_child, nothing);
 
   v.row(T::kInvalidInput,
-        D::ule(w(static_cast<uint32_t>(InputKind::kCount)), in_.kind),
-        nothing);
+        D::ule(w(static_cast<uint32_t>(InputKind::kCount)), in_.kind), nothing);
 }
 
 // ---------------------------------------------------------------------------

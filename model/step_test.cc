@@ -130,11 +130,9 @@ TEST(Listen, DropsOrResetsWhatIsNotASyn) {
   srv.listen();
   EXPECT_EQ(srv.feed(make_segment({.rst = true}, 1, 0)).transition,
             tr(T::kListenRst));
-  EXPECT_EQ(srv.feed(make_segment({.syn = true, .rst = true}, 1, 0))
-                .transition,
+  EXPECT_EQ(srv.feed(make_segment({.syn = true, .rst = true}, 1, 0)).transition,
             tr(T::kListenRst));
-  EXPECT_EQ(srv.feed(make_segment({.syn = true, .fin = true}, 1, 0))
-                .transition,
+  EXPECT_EQ(srv.feed(make_segment({.syn = true, .fin = true}, 1, 0)).transition,
             tr(T::kListenSynFin));
   StepResult<C> r = srv.ack(1, 12345);  // no cookie matches
   EXPECT_EQ(r.transition, tr(T::kListenAckReset));
@@ -258,8 +256,7 @@ TEST(Cookies, ExpiredCookieIsReset) {
   for (uint32_t i = 0; i <= kMaxCookieAge; ++i) {
     srv.feed(make_input(InputKind::kTimerCookieClock));
   }
-  EXPECT_EQ(srv.ack(kPeer + 1, cookie + 1).transition,
-            tr(T::kListenAckReset));
+  EXPECT_EQ(srv.ack(kPeer + 1, cookie + 1).transition, tr(T::kListenAckReset));
 }
 
 // RFC 5961 §3.2 and §4.2 in ESTABLISHED.

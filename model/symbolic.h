@@ -120,13 +120,10 @@ struct Symbolic {
   static Bool ule(const Word& a, const Word& b) {
     return SymBool(z3::ule(a.expr(), b.expr()));
   }
-  static Bool negative(const Word& a) {
-    return SymBool(z3::slt(a.expr(), 0));
-  }
+  static Bool negative(const Word& a) { return SymBool(z3::slt(a.expr(), 0)); }
   // The MAC is an uninterpreted function: proofs hold for every hash.
-  static Word cookie_hash(const Word& key, const Word& saddr,
-                          const Word& daddr, const Word& sport,
-                          const Word& dport, const Word& seq,
+  static Word cookie_hash(const Word& key, const Word& saddr, const Word& daddr,
+                          const Word& sport, const Word& dport, const Word& seq,
                           const Word& count);
 
   static Word var(const std::string& name) {

@@ -30,20 +30,34 @@ std::string_view description(Transition t) {
 
 std::string_view name(Mutation m) {
   switch (m) {
-    case Mutation::kNone: return "none";
-    case Mutation::kAcceptAnyAck: return "accept-any-ack";
-    case Mutation::kEchoUnofferedSack: return "echo-unoffered-sack";
-    case Mutation::kListenAcceptsSynFin: return "listen-accepts-syn-fin";
-    case Mutation::kRstAnswersRst: return "rst-answers-rst";
-    case Mutation::kBadAckRstFromSndNxt: return "bad-ack-rst-from-snd-nxt";
-    case Mutation::kInWindowRstResets: return "in-window-rst-resets";
-    case Mutation::kSynResetsConnection: return "syn-resets-connection";
-    case Mutation::kAcceptQueueOffByOne: return "accept-queue-off-by-one";
-    case Mutation::kTimeWaitStaysHashed: return "time-wait-stays-hashed";
-    case Mutation::kRstEndsTimeWait: return "rst-ends-time-wait";
-    case Mutation::kCookieMssRoundsUp: return "cookie-mss-rounds-up";
-    case Mutation::kDupSynRestartsRetries: return "dup-syn-restarts-retries";
-    case Mutation::kOverlappingRstRows: return "overlapping-rst-rows";
+    case Mutation::kNone:
+      return "none";
+    case Mutation::kAcceptAnyAck:
+      return "accept-any-ack";
+    case Mutation::kEchoUnofferedSack:
+      return "echo-unoffered-sack";
+    case Mutation::kListenAcceptsSynFin:
+      return "listen-accepts-syn-fin";
+    case Mutation::kRstAnswersRst:
+      return "rst-answers-rst";
+    case Mutation::kBadAckRstFromSndNxt:
+      return "bad-ack-rst-from-snd-nxt";
+    case Mutation::kInWindowRstResets:
+      return "in-window-rst-resets";
+    case Mutation::kSynResetsConnection:
+      return "syn-resets-connection";
+    case Mutation::kAcceptQueueOffByOne:
+      return "accept-queue-off-by-one";
+    case Mutation::kTimeWaitStaysHashed:
+      return "time-wait-stays-hashed";
+    case Mutation::kRstEndsTimeWait:
+      return "rst-ends-time-wait";
+    case Mutation::kCookieMssRoundsUp:
+      return "cookie-mss-rounds-up";
+    case Mutation::kDupSynRestartsRetries:
+      return "dup-syn-restarts-retries";
+    case Mutation::kOverlappingRstRows:
+      return "overlapping-rst-rows";
   }
   return "unknown";
 }

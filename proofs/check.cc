@@ -21,7 +21,14 @@ StepPredicate negation(const StepPredicate& holds) {
   return [holds](const StepView& v) { return !holds(v); };
 }
 
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - t)
+      .count();
+}
+
 void check_inductive(const Property& prop, Report& r) {
+  auto t = std::chrono::steady_clock::now();
   TransitionSystem ts;
   ProofResult proof =
       prove_invariant(ts, "property", with_invariant(prop.holds), prop.max_k);
@@ -34,12 +41,16 @@ void check_inductive(const Property& prop, Report& r) {
                                     "property or invariant fails here");
     }
   }
+  r.proof_ms = since(t);
+  t = std::chrono::steady_clock::now();
   // The premise is reachable in the model (same solver as the proof).
   SearchResult w = find_path(ts, "witness", prop.witness, prop.max_steps);
   r.witness.ok = w.found;
   r.witness.steps = w.steps;
   if (w.found) r.witness.trace = to_string(w.trace, "premise holds here");
 
+  r.witness_ms = since(t);
+  t = std::chrono::steady_clock::now();
   // The mutant violates the property itself (no invariant involved).
   TransitionSystem mutant(prop.mutant);
   SearchResult m =
@@ -47,6 +58,7 @@ void check_inductive(const Property& prop, Report& r) {
   r.mutant.ok = m.found;
   r.mutant.steps = m.steps;
   if (m.found) r.mutant.trace = to_string(m.trace, "property violated here");
+  r.mutant_ms = since(t);
 }
 
 void check_well_formed(const Property& prop, Report& r) {

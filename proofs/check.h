@@ -21,6 +21,7 @@ struct Report {
   bool proved = false;
   int k = 0;  // induction depth; 0 for the one-step well-formedness check
   double ms = 0;
+  double proof_ms = 0, witness_ms = 0, mutant_ms = 0;  // the parts of ms
   std::string failure;  // why the proof failed, with a trace
   Outcome mutant;       // ok = counterexample found on the mutant
   Outcome witness;      // ok = premise reachable on the model

@@ -24,7 +24,7 @@ SearchResult find_path(TransitionSystem& ts, const std::string& key,
 
 struct ProofResult {
   bool proved = false;
-  int k = 0;  // induction depth that closed the proof
+  int k = 0;                            // induction depth that closed the proof
   std::optional<Trace> counterexample;  // a real path (base case failed)
   std::string note;
 };

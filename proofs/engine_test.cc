@@ -57,9 +57,7 @@ TEST(Induction, FalsePropertyGetsRealCounterexample) {
   TransitionSystem ts;
   ProofResult r = prove_invariant(
       ts, "never-synrecv",
-      [](const StepView& v) {
-        return !in_state(v.s, TcpState::kSynReceived);
-      },
+      [](const StepView& v) { return !in_state(v.s, TcpState::kSynReceived); },
       4);
   EXPECT_FALSE(r.proved);
   ASSERT_TRUE(r.counterexample.has_value());

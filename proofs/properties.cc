@@ -32,22 +32,19 @@ SBool segment(const StepView& v) { return kind(v, InputKind::kSegment); }
 SBool sends(const StepView& v, OutputKind k) {
   return v.r.out.kind == w(static_cast<uint32_t>(k));
 }
-SBool unchanged(const StepView& v) {
-  return model::equal<S>(v.s, v.r.next);
-}
+SBool unchanged(const StepView& v) { return model::equal<S>(v.s, v.r.next); }
 SBool no_record(const ModelState<S>& s) {
   return is(s, TcpState::kClosed) || is(s, TcpState::kListen);
 }
 SBool no_table(const ModelState<S>& s) {
-  return !s.in_reqsk_table && !s.in_established_table &&
-         !s.in_timewait_table;
+  return !s.in_reqsk_table && !s.in_established_table && !s.in_timewait_table;
 }
 // ESTABLISHED-QUEUED .. CLOSING: a child socket in the established table.
 SBool child_state(const ModelState<S>& s) {
-  return is(s, TcpState::kEstablishedQueued) ||
-         is(s, TcpState::kEstablished) || is(s, TcpState::kCloseWait) ||
-         is(s, TcpState::kLastAck) || is(s, TcpState::kFinWait1) ||
-         is(s, TcpState::kFinWait2) || is(s, TcpState::kClosing);
+  return is(s, TcpState::kEstablishedQueued) || is(s, TcpState::kEstablished) ||
+         is(s, TcpState::kCloseWait) || is(s, TcpState::kLastAck) ||
+         is(s, TcpState::kFinWait1) || is(s, TcpState::kFinWait2) ||
+         is(s, TcpState::kClosing);
 }
 // Synchronized (RFC 9293 glossary): a handshake has completed.
 SBool synchronized(const ModelState<S>& s) {
@@ -75,11 +72,10 @@ SBool cookie_validates(const StepView& v) {
   SWord cookie = v.in.ack - 1u;
   SWord stamp = (cookie >> 3u) & 31u;
   SWord age = (v.s.cookie_clock - stamp) & 31u;
-  SWord mac = S::cookie_hash(v.p.cookie_secret, v.p.remote_addr,
-                             v.p.local_addr, v.p.remote_port, v.p.local_port,
-                             v.in.seq - 1u, v.s.cookie_clock - age);
-  return !(v.p.cookie_mode == w(0)) &&
-         S::ule(age, w(model::kMaxCookieAge)) &&
+  SWord mac = S::cookie_hash(v.p.cookie_secret, v.p.remote_addr, v.p.local_addr,
+                             v.p.remote_port, v.p.local_port, v.in.seq - 1u,
+                             v.s.cookie_clock - age);
+  return !(v.p.cookie_mode == w(0)) && S::ule(age, w(model::kMaxCookieAge)) &&
          (mac >> 8u) == (cookie >> 8u) && S::ule(cookie & 7u, w(3));
 }
 
@@ -92,9 +88,9 @@ SBool reopen_allowed(const StepView& v) {
 }
 
 SWord table_mss(const SWord& index) {
-  return S::ite(index == w(0), w(536),
-                S::ite(index == w(1), w(1300),
-                       S::ite(index == w(2), w(1440), w(1460))));
+  return S::ite(
+      index == w(0), w(536),
+      S::ite(index == w(1), w(1300), S::ite(index == w(2), w(1440), w(1460))));
 }
 
 // ---- the properties -------------------------------------------------------
@@ -102,9 +98,8 @@ SWord table_mss(const SWord& index) {
 // 1. Only a handshake or a valid cookie synchronizes the connection.
 SBool p1_handshake(const StepView& v) {
   const SBool handshake = is(v.s, TcpState::kSynReceived) && segment(v) &&
-                          v.in.flag_ack && !v.in.flag_syn &&
-                          !v.in.flag_rst && v.in.ack == v.s.iss + 1u &&
-                          v.in.seq == v.s.irs + 1u;
+                          v.in.flag_ack && !v.in.flag_syn && !v.in.flag_rst &&
+                          v.in.ack == v.s.iss + 1u && v.in.seq == v.s.irs + 1u;
   const SBool cookie = is(v.s, TcpState::kListen) && segment(v) &&
                        v.in.flag_ack && !v.in.flag_syn && !v.in.flag_rst &&
                        cookie_validates(v);
@@ -177,19 +172,17 @@ SBool bad_ack_premise(const StepView& v) {
          !v.in.flag_rst && !(v.in.ack == v.s.iss + 1u);
 }
 SBool p5_bad_ack(const StepView& v) {
-  return implies(bad_ack_premise(v),
-                 sends(v, OutputKind::kRst) && v.r.out.seq == v.in.ack &&
-                     !v.r.out.flag_ack && unchanged(v));
+  return implies(bad_ack_premise(v), sends(v, OutputKind::kRst) &&
+                                         v.r.out.seq == v.in.ack &&
+                                         !v.r.out.flag_ack && unchanged(v));
 }
 
 // 6. RFC 5961 §3.2 in SYN-RECEIVED and every child state.
 SBool p6_rst_rules(const StepView& v) {
-  const SBool premise = (is(v.s, TcpState::kSynReceived) ||
-                         child_state(v.s)) &&
+  const SBool premise = (is(v.s, TcpState::kSynReceived) || child_state(v.s)) &&
                         segment(v) && v.in.flag_rst;
   const SBool exact = v.in.seq == v.s.rcv_nxt;
-  return implies(premise && exact,
-                 no_record(v.r.next) && no_table(v.r.next)) &&
+  return implies(premise && exact, no_record(v.r.next) && no_table(v.r.next)) &&
          implies(premise && !exact && rst_in_window(v),
                  challenge_ack(v) && unchanged(v)) &&
          implies(premise && !exact && !rst_in_window(v),
@@ -226,8 +219,7 @@ SBool queues_bounded(const Params<S>& p, const ModelState<S>& s) {
 SBool p8_queues(const StepView& v) {
   const SBool cookie_time =
       !(v.p.cookie_mode == w(0)) &&
-      (v.p.cookie_mode == w(2) ||
-       S::ule(v.p.syn_queue_limit, requests(v.s)));
+      (v.p.cookie_mode == w(2) || S::ule(v.p.syn_queue_limit, requests(v.s)));
   const SBool syn_to_listener =
       (segment(v) && v.in.flag_syn &&
        (is(v.s, TcpState::kListen) || is(v.s, TcpState::kTimeWait))) ||
@@ -255,8 +247,7 @@ SBool p9_one_record(const StepView& v) {
   return S::ule(records, w(1)) && tables_consistent(n);
 }
 SBool w9_reopen(const StepView& v) {
-  return is(v.s, TcpState::kTimeWait) &&
-         is(v.r.next, TcpState::kSynReceived);
+  return is(v.s, TcpState::kTimeWait) && is(v.r.next, TcpState::kSynReceived);
 }
 
 // 10. RFC 1337 and RFC 6191 in TIME-WAIT.
@@ -278,8 +269,8 @@ SBool w10_rst_in_time_wait(const StepView& v) {
 // 11. A cookie child's MSS is at most the MSS the SYN offered.
 SBool cookie_child_of_last_cookie(const StepView& v) {
   return is(v.s, TcpState::kListen) &&
-         is(v.r.next, TcpState::kEstablishedQueued) &&
-         v.s.ghost_cookie_sent && v.in.ack - 1u == v.s.ghost_cookie_iss;
+         is(v.r.next, TcpState::kEstablishedQueued) && v.s.ghost_cookie_sent &&
+         v.in.ack - 1u == v.s.ghost_cookie_iss;
 }
 SBool p11_cookie_mss(const StepView& v) {
   return implies(cookie_child_of_last_cookie(v),
@@ -296,19 +287,18 @@ SBool p12_retries(const StepView& v) {
   const SBool sr_next = is(v.r.next, TcpState::kSynReceived);
   const SBool timer = kind(v, InputKind::kTimerSynAck);
   const SWord n = v.s.retransmits;
-  return implies(sr_next, S::ule(v.r.next.retransmits,
-                                 v.p.max_synack_retries)) &&
+  return implies(sr_next,
+                 S::ule(v.r.next.retransmits, v.p.max_synack_retries)) &&
          implies(!sr && sr_next, v.r.next.retransmits == w(0)) &&
          implies(sr && sr_next, S::ule(n, v.r.next.retransmits)) &&
-         implies(sr && timer && S::ult(n, v.p.max_synack_retries),
-                 sends(v, OutputKind::kSynAck) &&
-                     v.r.next.retransmits == n + 1u) &&
+         implies(
+             sr && timer && S::ult(n, v.p.max_synack_retries),
+             sends(v, OutputKind::kSynAck) && v.r.next.retransmits == n + 1u) &&
          implies(sr && timer && S::ule(v.p.max_synack_retries, n),
                  !sr_next && sends(v, OutputKind::kNone));
 }
 SBool w12_expiry_after_retries(const StepView& v) {
-  return is(v.s, TcpState::kSynReceived) &&
-         kind(v, InputKind::kTimerSynAck) &&
+  return is(v.s, TcpState::kSynReceived) && kind(v, InputKind::kTimerSynAck) &&
          v.s.retransmits == v.p.max_synack_retries &&
          !(v.p.max_synack_retries == w(0));
 }
@@ -327,16 +317,14 @@ std::vector<Property> make_properties() {
   ps.push_back({3, "listen-rejects",
                 "LISTEN creates nothing and sends no SYN-ACK for RST, ACK, "
                 "SYN+RST, SYN+FIN",
-                p3_listen_rejects, Mutation::kListenAcceptsSynFin,
-                w3_syn_fin});
+                p3_listen_rejects, Mutation::kListenAcceptsSynFin, w3_syn_fin});
   ps.push_back({4, "no-rst-for-rst", "no RST is ever sent in reply to a RST",
                 p4_no_rst_for_rst, Mutation::kRstAnswersRst,
                 w4_rst_to_request});
   ps.push_back({5, "synrecv-bad-ack",
                 "an unacceptable ACK in SYN-RECEIVED gets <SEQ=SEG.ACK>"
                 "<CTL=RST> and changes nothing",
-                p5_bad_ack, Mutation::kBadAckRstFromSndNxt,
-                bad_ack_premise});
+                p5_bad_ack, Mutation::kBadAckRstFromSndNxt, bad_ack_premise});
   ps.push_back({6, "rst-rules",
                 "RST in SYN-RECEIVED or a child state: exact -> removed, "
                 "in window -> challenge ACK, else dropped",
@@ -369,10 +357,13 @@ std::vector<Property> make_properties() {
                 "max_synack_retries times, then removed",
                 p12_retries, Mutation::kDupSynRestartsRetries,
                 w12_expiry_after_retries});
-  Property wf{13, "well-formed",
+  Property wf{13,
+              "well-formed",
               "in every state, for every input, exactly one row's guard "
               "holds (total and deterministic)",
-              nullptr, Mutation::kOverlappingRstRows, nullptr};
+              nullptr,
+              Mutation::kOverlappingRstRows,
+              nullptr};
   wf.well_formedness = true;
   wf.max_k = 0;
   ps.push_back(wf);
@@ -387,24 +378,24 @@ SBool reachable_invariant(const Params<S>& p, const ModelState<S>& s) {
   const SBool listening_shape =
       S::ult(s.st, w(static_cast<uint32_t>(TcpState::kCount))) &&
       implies(is(s, TcpState::kClosed), !s.listening) &&
-      implies(is(s, TcpState::kListen) || sr ||
-                  is(s, TcpState::kEstablishedQueued),
-              s.listening) &&
+      implies(
+          is(s, TcpState::kListen) || sr || is(s, TcpState::kEstablishedQueued),
+          s.listening) &&
       implies(!s.listening, s.other_reqs == w(0) && s.other_queued == w(0));
-  const SBool request_shape = implies(
-      sr, s.rcv_nxt == s.irs + 1u && s.snd_nxt == s.iss + 1u &&
-              s.snd_una == s.iss &&
-              S::ule(s.retransmits, p.max_synack_retries) &&
-              S::ule(s.snd_wscale, w(kMaxWindowScale)) &&
-              S::ule(s.rcv_wscale, w(kMaxWindowScale)) &&
-              implies(s.ws_ok, s.ghost_offer_ws) &&
-              implies(s.sack_ok, s.ghost_offer_sack) &&
-              implies(s.ts_ok, s.ghost_offer_ts) && !s.peer_fin);
+  const SBool request_shape =
+      implies(sr, s.rcv_nxt == s.irs + 1u && s.snd_nxt == s.iss + 1u &&
+                      s.snd_una == s.iss &&
+                      S::ule(s.retransmits, p.max_synack_retries) &&
+                      S::ule(s.snd_wscale, w(kMaxWindowScale)) &&
+                      S::ule(s.rcv_wscale, w(kMaxWindowScale)) &&
+                      implies(s.ws_ok, s.ghost_offer_ws) &&
+                      implies(s.sack_ok, s.ghost_offer_sack) &&
+                      implies(s.ts_ok, s.ghost_offer_ts) && !s.peer_fin);
   const SWord index = s.ghost_cookie_iss & 7u;
-  const SBool last_cookie = implies(
-      s.ghost_cookie_sent,
-      S::ule(index, w(3)) &&
-          S::ule(table_mss(index), s.ghost_cookie_offer_mss));
+  const SBool last_cookie =
+      implies(s.ghost_cookie_sent,
+              S::ule(index, w(3)) &&
+                  S::ule(table_mss(index), s.ghost_cookie_offer_mss));
   return listening_shape && queues_bounded(p, s) && tables_consistent(s) &&
          request_shape && last_cookie;
 }

@@ -20,7 +20,7 @@ struct Property {
   model::Mutation mutant;
   StepPredicate witness;  // the premise, shown reachable
   int max_k = 3;
-  int max_steps = 9;  // BMC bound for mutant and witness
+  int max_steps = 9;             // BMC bound for mutant and witness
   bool well_formedness = false;  // property 13: checked per step, not by
                                  // induction
 };

@@ -13,7 +13,8 @@ namespace {
 void expect_property(int number) {
   const Property& prop = property(number);
   Report r = check(prop);
-  std::printf("%s\n", summary_line(r).c_str());
+  std::printf("%s\n(proof %.0f ms, witness %.0f ms, mutant %.0f ms)\n",
+              summary_line(r).c_str(), r.proof_ms, r.witness_ms, r.mutant_ms);
   std::printf("mutant %s counterexample:\n%s\nwitness:\n%s\n",
               model::name(prop.mutant).data(), r.mutant.trace.c_str(),
               r.witness.trace.c_str());

@@ -23,6 +23,10 @@ using tcpref::proofs::Report;
 void print(const Property& prop, const Report& r, bool traces) {
   std::printf("%s\n", tcpref::proofs::summary_line(r).c_str());
   if (!r.proved) std::printf("    proof failed: %s\n", r.failure.c_str());
+  if (traces) {
+    std::printf("    (proof %.0f ms, witness %.0f ms, mutant %.0f ms)\n",
+                r.proof_ms, r.witness_ms, r.mutant_ms);
+  }
   if (traces || !r.passed()) {
     std::printf("  mutant %s:\n%s", tcpref::model::name(prop.mutant).data(),
                 r.mutant.ok ? r.mutant.trace.c_str() : "    (no trace)\n");
@@ -76,9 +80,9 @@ int main(int argc, char** argv) {
     (reports[i].passed() ? passed : failed) += 1;
   }
   for (std::thread& t : workers) t.join();
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::printf("%d passed, %d failed (%.1f s wall, %d jobs)\n", passed, failed,
               seconds, jobs);
   return failed == 0 ? 0 : 1;

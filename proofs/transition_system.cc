@@ -47,8 +47,8 @@ TransitionSystem::TransitionSystem(model::Mutation mutation)
   add_state();
   // s_0 is the initial state when `init` is assumed.
   solver_.add(z3::implies(
-      init_, model::equal<Symbolic>(states_[0], model::initial<Symbolic>())
-                 .expr()));
+      init_,
+      model::equal<Symbolic>(states_[0], model::initial<Symbolic>()).expr()));
 }
 
 void TransitionSystem::add_state() {
@@ -98,10 +98,10 @@ z3::expr TransitionSystem::predicate_literal(const std::string& key,
   const std::string full = (negated ? "!" : "") + key;
   auto it = literals_.find({full, i});
   if (it != literals_.end()) return it->second;
-  z3::expr lit = Symbolic::ctx().bool_const(
-      ("lit" + std::to_string(next_literal_++) + ":" + full + "@" +
-       std::to_string(i))
-          .c_str());
+  z3::expr lit =
+      Symbolic::ctx().bool_const(("lit" + std::to_string(next_literal_++) +
+                                  ":" + full + "@" + std::to_string(i))
+                                     .c_str());
   z3::expr holds = pred(view(i)).expr();
   solver_.add(z3::implies(lit, negated ? !holds : holds));
   literals_.emplace(std::make_pair(full, i), lit);

@@ -2,6 +2,7 @@
 
 #include <sstream>
 #include <type_traits>
+#include <vector>
 
 #include "model/print.h"
 #include "model/step.h"
@@ -54,44 +55,58 @@ struct AnyStep {
 
 }  // namespace
 
+// Gaps: one query, "no guard holds". Overlaps: one query per row i,
+// "guard i and some later guard hold" (n small queries solve much faster
+// than one cardinality constraint over all rows).
 WellFormedResult check_guards(model::Mutation mutation) {
   z3::context& ctx = Symbolic::ctx();
   AnyStep any;
   auto rows = model::guards<Symbolic>(any.p, any.s, any.in, mutation);
-  z3::expr_vector g(ctx);
-  for (const auto& [t, guard] : rows) g.push_back(guard.expr());
   z3::solver solver(ctx);
-  solver.add(!(z3::atleast(g, 1) && z3::atmost(g, 1)));
+  std::vector<z3::expr> queries;
+  z3::expr none = ctx.bool_val(true);
+  for (const auto& row : rows) none = none && !row.second.expr();
+  z3::expr gap = ctx.bool_const("gap");
+  solver.add(z3::implies(gap, none));
+  queries.push_back(gap);
+  z3::expr later = ctx.bool_val(false);
+  for (size_t i = rows.size(); i-- > 0;) {
+    z3::expr lit = ctx.bool_const(("overlap" + std::to_string(i)).c_str());
+    solver.add(z3::implies(lit, rows[i].second.expr() && later));
+    queries.push_back(lit);
+    later = later || rows[i].second.expr();
+  }
   WellFormedResult r;
-  z3::check_result res = solver.check();
-  if (res == z3::unsat) {
-    r.well_formed = true;
-    r.diagnosis = "exactly one of " + std::to_string(rows.size()) +
-                  " guards holds for every state and input";
-    return r;
-  }
-  if (res == z3::unknown) {
-    r.diagnosis = "solver returned unknown";
-    return r;
-  }
-  z3::model m = solver.get_model();
-  std::ostringstream os;
-  os << "    state: "
-     << model::to_string(evaluate<model::ModelState<Concrete>>(m, any.s))
-     << "\n    input: "
-     << model::to_string(evaluate<model::Input<Concrete>>(m, any.in))
-     << "\n    rows whose guard holds:";
-  int holding = 0;
-  for (const auto& [t, guard] : rows) {
-    if (m.eval(guard.expr(), true).is_true()) {
-      os << " " << model::name(t);
-      ++holding;
+  for (const z3::expr& q : queries) {
+    z3::expr_vector a(ctx);
+    a.push_back(q);
+    z3::check_result res = solver.check(a);
+    if (res == z3::unsat) continue;
+    if (res == z3::unknown) {
+      r.diagnosis = "solver returned unknown";
+      return r;
     }
+    z3::model m = solver.get_model();
+    std::ostringstream os;
+    os << "    state: "
+       << model::to_string(evaluate<model::ModelState<Concrete>>(m, any.s))
+       << "\n    input: "
+       << model::to_string(evaluate<model::Input<Concrete>>(m, any.in))
+       << "\n    rows whose guard holds:";
+    int holding = 0;
+    for (const auto& [t, guard] : rows) {
+      if (m.eval(guard.expr(), true).is_true()) {
+        os << " " << model::name(t);
+        ++holding;
+      }
+    }
+    os << (holding == 0 ? " none (gap)" : " (overlap)") << "\n";
+    r.diagnosis = os.str();
+    return r;
   }
-  if (holding == 0) os << " none (gap)";
-  if (holding > 1) os << " (overlap)";
-  os << "\n";
-  r.diagnosis = os.str();
+  r.well_formed = true;
+  r.diagnosis = "exactly one of " + std::to_string(rows.size()) +
+                " guards holds for every state and input";
   return r;
 }
 
