@@ -35,7 +35,15 @@ struct StepContext {
 
 [[nodiscard]] const std::vector<KnownDivergence>& known_divergences();
 
-// The index of the first known divergence this step would hit.
+// The index of the first known divergence this step would hit; the driver
+// skips the step.
 [[nodiscard]] std::optional<uint32_t> classify(const StepContext& ctx);
+
+// For a divergence in the form of one output only: rewrites the model's
+// output for `transition` to the impl's documented form and returns the
+// divergence's index, so the step still runs (and its row is covered) while
+// every other field is compared.
+[[nodiscard]] std::optional<uint32_t> tolerate(
+    model::Transition transition, model::Output<model::Concrete>& out);
 
 }  // namespace tcpref::refinement

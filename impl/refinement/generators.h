@@ -1,0 +1,25 @@
+// RapidCheck generators of Scenarios: one tracked client, background
+// clients, application calls and clock advances. Numbers come as classes
+// (scenario.h) weighted towards the values where behaviour changes — exact,
+// one either side of each window edge, half the sequence space away — with
+// some arbitrary values and every flag combination.
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <ostream>
+
+#include "impl/refinement/scenario.h"
+
+namespace tcpref::refinement {
+
+[[nodiscard]] rc::Gen<SeqSpec> seq_spec();
+[[nodiscard]] rc::Gen<AckSpec> ack_spec();
+[[nodiscard]] rc::Gen<SegmentSpec> segment_spec();
+[[nodiscard]] rc::Gen<Step> step();
+[[nodiscard]] rc::Gen<Scenario> scenario();
+
+// How RapidCheck prints a counterexample: the numbered step list.
+void showValue(const Scenario& s, std::ostream& os);
+
+}  // namespace tcpref::refinement
