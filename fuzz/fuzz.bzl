@@ -15,7 +15,14 @@ defines
   <name>_bin   the libFuzzer binary; build with --config=fuzz (clang-14).
   <name>_run   runs <name>_bin over a scratch copy of the corpus with the dict
                and options: bazel run --config=fuzz //fuzz:<name>_run -- ARGS
-  <name>_lib   the target's code, shared by the three.
+  <name>_oss_fuzz
+               <name>_oss_fuzz.tar, what OSS-Fuzz expects in $OUT for this
+               fuzzer: <name> (the libFuzzer binary), <name>_seed_corpus.zip,
+               <name>.dict, <name>.options. Build with --config=fuzz.
+  <name>_lib   the target's code, shared by the others.
+
+OSS-Fuzz itself builds without Bazel (fuzz/oss-fuzz/build.sh) into the same
+layout.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
@@ -72,5 +79,28 @@ def cc_fuzz_test(name, srcs, deps = [], corpus = [], dict = None, options = None
         srcs = ["//fuzz:run_fuzzer.sh"],
         args = run_args + ["--"],
         data = run_data,
+        tags = ["manual"] + tags,
+    )
+    package_srcs = [":" + name + "_bin", ":" + corpus_name]
+    copy_extras = ""
+    if dict:
+        package_srcs.append(dict)
+        copy_extras += "cp $(location %s) \"$$d/%s.dict\"\n" % (dict, name)
+    if options:
+        package_srcs.append(options)
+        copy_extras += "cp $(location %s) \"$$d/%s.options\"\n" % (options, name)
+    native.genrule(
+        name = name + "_oss_fuzz",
+        testonly = True,
+        srcs = package_srcs,
+        outs = [name + "_oss_fuzz.tar"],
+        cmd = "\n".join([
+            "d=$$(mktemp -d)",
+            "cp $(location :%s_bin) \"$$d/%s\"" % (name, name),
+            "zip -q -j -X \"$$d/%s_seed_corpus.zip\" $(locations :%s)" % (name, corpus_name),
+            copy_extras,
+            "tar -C \"$$d\" -cf $@ .",
+            "rm -rf \"$$d\"",
+        ]),
         tags = ["manual"] + tags,
     )
