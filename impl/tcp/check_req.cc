@@ -56,18 +56,6 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
     send_synack(r, now);
     return Verdict::kAccepted;
   }
-  // RFC 7323 §3.2 and §5.3 R1, as for a full connection.
-  if ((r.options & optbit::kTs) != 0 && !rst) {
-    if (!seg.options.timestamps) {
-      ++counters.TCPMissingTimestampDrop;
-      return Verdict::kDroppedInvalid;
-    }
-    if (seq_before(seg.options.timestamps->tsval, r.ts_recent)) {
-      ++counters.PAWSEstab;
-      send_request_ack(r, now);
-      return Verdict::kDroppedInvalid;
-    }
-  }
   // RFC 5961 §3.2: exact RST aborts the embryonic connection, an in-window
   // one draws a challenge ACK, anything else is dropped.
   if (rst) {
@@ -90,17 +78,27 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
     }
     return Verdict::kDroppedInvalid;
   }
-  // RFC 5961 §4.2: a SYN with another sequence number draws a challenge
-  // ACK; a peer that really restarted answers it with an exact RST.
-  if (seg.has(kSyn)) {
-    ++counters.TCPSYNChallenge;
-    if (r.challenge.allow(now, config.challenge_acks_per_second)) {
-      ++counters.TCPChallengeACK;
-      send_request_ack(r, now);
-    } else {
-      ++counters.TCPACKSkippedChallenge;
-    }
+  // RFC 9293 §3.10.7.4 "fifth", SYN-RECEIVED: an unacceptable ACK draws
+  // <SEQ=SEG.ACK><CTL=RST> and the request sock stays. Checked before the
+  // sequence number, as Linux's tcp_check_req and the model do.
+  const uint32_t acceptable_ack =
+      r.iss + (hooks.bug_accept_ack_iss_plus_2 ? 2 : 1);
+  if (seg.has(kAck) && seg.ack != acceptable_ack) {
+    ++counters.TCPReqBadAckRst;
+    send_reset(seg);
     return Verdict::kDroppedInvalid;
+  }
+  // RFC 7323 §3.2 and §5.3 R1, as for a full connection.
+  if ((r.options & optbit::kTs) != 0) {
+    if (!seg.options.timestamps) {
+      ++counters.TCPMissingTimestampDrop;
+      return Verdict::kDroppedInvalid;
+    }
+    if (seq_before(seg.options.timestamps->tsval, r.ts_recent)) {
+      ++counters.PAWSEstab;
+      send_request_ack(r, now);
+      return Verdict::kDroppedInvalid;
+    }
   }
   // RFC 9293 §3.10.7.4 "first": unacceptable segments get an ACK.
   if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv_nxt,
@@ -109,17 +107,17 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
     send_request_ack(r, now);
     return Verdict::kDroppedInvalid;
   }
+  // "fourth": a new SYN in the window aborts a passively opened embryonic
+  // connection; like Linux (embryonic_reset) and the model, with a RST.
+  if (seg.has(kSyn)) {
+    ++counters.AttemptFails;
+    send_reset(seg);
+    free_request(ri, hash);
+    return Verdict::kDroppedInvalid;
+  }
   // "fifth": no ACK, drop.
   if (!seg.has(kAck)) {
     ++counters.TCPReqNoAckDrop;
-    return Verdict::kDroppedInvalid;
-  }
-  // "fifth", SYN-RECEIVED: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST>;
-  // the request sock stays.
-  const uint32_t acceptable_ack =
-      r.iss + (hooks.bug_accept_ack_iss_plus_2 ? 2 : 1);
-  if (seg.ack != acceptable_ack) {
-    send_reset(seg);
     return Verdict::kDroppedInvalid;
   }
   // In window but past IRS+1: an earlier segment was lost. A request sock
@@ -137,6 +135,7 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
   p.irs = r.irs;
   p.options = options_of(r);
   p.ts_offset = r.ts_offset;
+  p.syn_window = r.snd_wnd;
   uint32_t socket;
   if (admit_child(p, seg, hash, now, &socket) == Admission::kQueued) {
     free_request(ri, hash);

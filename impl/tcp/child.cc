@@ -1,6 +1,8 @@
 // Child creation and accept-queue admission (Linux tcp_v4_syn_recv_sock and
 // inet_csk_reqsk_queue_add): the connection becomes ESTABLISHED and the
 // completing ACK is its first segment, so data or FIN on it is kept.
+#include <algorithm>
+
 #include "impl/tcp/stack_impl.h"
 
 namespace tcpref::tcp {
@@ -42,7 +44,9 @@ Admission Stack::Impl::admit_child(const ChildParams& p,
   // RFC 9293 §3.10.7.4 SYN-RECEIVED → ESTABLISHED: SND.WND from this ACK
   // (scaled: RFC 7323 §2.2), SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
   c.snd_wnd = static_cast<uint32_t>(ack.window) << c.snd_wscale;
-  c.max_snd_wnd = c.snd_wnd;
+  // RFC 5961 §5.2: MAX.SND.WND is the largest window ever received, the
+  // SYN's (never scaled) included.
+  c.max_snd_wnd = std::max<uint32_t>(c.snd_wnd, p.syn_window);
   c.snd_wl1 = ack.seq;
   c.snd_wl2 = ack.ack;
   c.rcv_adv = c.rcv_nxt + synack_window(config);

@@ -50,6 +50,7 @@ namespace tcpref::tcp {
   X(TCPListenSynFinDrop)     \
   X(TCPListenNoFlagDrop)     \
   X(TCPReqNoAckDrop)         \
+  X(TCPReqBadAckRst)         \
   X(TCPReqOutOfOrderDrop)    \
   X(TCPMissingTimestampDrop) \
   X(TCPRstOutOfWindowDrop)   \

@@ -239,6 +239,23 @@ TEST(Established, TooOldAckGetsChallengeAck) {
   EXPECT_EQ(h.counters().TCPChallengeACK, 1u);
 }
 
+// RFC 5961 §5.2: MAX.SND.WND is the largest window ever received, the
+// SYN's included: an old ACK within it is fine even if the completing ACK
+// advertised a small window.
+TEST(Established, MaxSndWndIncludesSynWindow) {
+  Harness h;
+  h.Listen();
+  h.Send({.seq = kIrs, .flags = kSyn, .window = 60000});
+  const uint32_t iss = h.PopSent().segment.seq;
+  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 100});
+  EXPECT_EQ(
+      h.Send(
+          {.seq = kSeq, .ack = iss + 1 - 50000, .flags = kAck, .window = 100}),
+      Verdict::kAccepted);
+  h.ExpectNothingSent();
+  EXPECT_EQ(h.counters().TCPAckTooOldDrop, 0u);
+}
+
 // RFC 9293 §3.10.7.4 "fifth": without ACK, dropped.
 TEST(Established, SegmentWithoutAckIsDropped) {
   Harness h;

@@ -44,11 +44,6 @@ bool Stack::Impl::cookies_recent(const Listener& l, Time now) const {
   return l.cookie_sent && now - l.last_cookie_sent < 2 * kCookieEpoch;
 }
 
-bool Stack::Impl::can_queue_request(const Listener& l) const {
-  return !l.accept_queue.full(l.options.backlog) &&
-         l.syn_queue_length < l.options.syn_queue_limit && !requests.full();
-}
-
 Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
                                   const FourTuple& t, uint64_t hash, Time now,
                                   std::optional<uint32_t> reopen_iss) {
@@ -64,14 +59,7 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
   const bool syn_queue_full =
       L.syn_queue_length >= L.options.syn_queue_limit || requests.full();
   bool want_cookie = false;
-  if (reopen_iss) {
-    // A TIME-WAIT reopen needs its chosen ISS, which a cookie cannot carry.
-    if (syn_queue_full) {
-      ++counters.TCPReqQFullDrop;
-      ++counters.ListenDrops;
-      return Verdict::kDroppedInvalid;
-    }
-  } else if (L.options.syn_cookies == SynCookieMode::kAlways) {
+  if (L.options.syn_cookies == SynCookieMode::kAlways) {
     want_cookie = true;
   } else if (syn_queue_full) {
     if (L.options.syn_cookies == SynCookieMode::kOff) {
@@ -123,15 +111,21 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
 
 Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
                                 const FourTuple& t, uint64_t hash, Time now) {
-  const uint32_t ts_offset = isn.ts_offset(t);
-  const bool ts = seg.options.timestamps.has_value() && config.timestamps;
-  const uint8_t bits =
-      ts ? static_cast<uint8_t>((seg.options.timestamps->tsecr - ts_offset) &
-                                kCookieTsBitsMask)
-         : 0;
+  const uint32_t cookie = seg.ack - 1;
   const uint32_t irs = seg.seq - 1;
+  const uint32_t ts_offset = isn.ts_offset(t);
+  // A cookie made for a timestamped SYN needs the TSecr bits back; for any
+  // other cookie a TSopt on the ACK is ignored (RFC 7323 §3.2).
+  const bool ts = SynCookies::has_timestamps(cookie);
+  const bool ack_ts = seg.options.timestamps.has_value() && config.timestamps;
+  const uint8_t bits =
+      ts && ack_ts
+          ? static_cast<uint8_t>((seg.options.timestamps->tsecr - ts_offset) &
+                                 kCookieTsBitsMask)
+          : 0;
   const SynCookies::Result check =
-      cookies.check(t, irs, seg.ack - 1, ts, bits, now);
+      (ts && !ack_ts) ? SynCookies::Result{CookieCheck::kBadMac, 0}
+                      : cookies.check(t, irs, cookie, bits, now);
   if (check.check != CookieCheck::kOk) {
     // A forged or stale cookie is an ACK in LISTEN: RST (RFC 9293 §3.10.7.2).
     ++counters.SyncookiesFailed;
@@ -142,7 +136,7 @@ Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
   ChildParams p;
   p.tuple = t;
   p.listener = static_cast<uint16_t>(l);
-  p.iss = seg.ack - 1;
+  p.iss = cookie;
   p.irs = irs;
   p.options.mss = std::min(check.mss, advertised_mss(config));
   if (ts) {

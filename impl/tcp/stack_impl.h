@@ -41,6 +41,7 @@ struct ChildParams {
   uint32_t iss = 0, irs = 0;
   SynOptions options;
   uint32_t ts_offset = 0;
+  uint16_t syn_window = 0;  // the SYN's window, for MAX.SND.WND (0: unknown)
   bool from_cookie = false;
 };
 
@@ -95,11 +96,10 @@ struct Stack::Impl {
                            const FourTuple& t, uint64_t hash, Time now);
   Verdict conn_request(uint32_t l, const wire::Segment& seg, const FourTuple& t,
                        uint64_t hash, Time now,
-                       std::optional<uint32_t> reopen_iss);
+                       std::optional<uint32_t> reopen_iss);  // TIME-WAIT
   Verdict cookie_ack(uint32_t l, const wire::Segment& seg, const FourTuple& t,
                      uint64_t hash, Time now);
   bool cookies_recent(const Listener& l, Time now) const;
-  bool can_queue_request(const Listener& l) const;
 
   // check_req.cc
   Verdict request_segment(uint32_t r, const wire::Segment& seg, uint64_t hash,

@@ -10,7 +10,9 @@
 namespace tcpref::tcp {
 
 namespace {
-constexpr uint32_t kMacBits = 27;
+constexpr uint32_t kMacBits = 26;
+constexpr uint32_t kTsBit = 1u << kMacBits;
+constexpr uint32_t kMssShift = kMacBits + 1;
 constexpr uint32_t kMacMask = (1u << kMacBits) - 1;
 
 uint64_t epoch_of(Time now) {
@@ -85,19 +87,25 @@ uint32_t SynCookies::make(const FourTuple& tuple, uint32_t irs,
                           Time now) {
   const uint64_t epoch = epoch_of(now);
   return static_cast<uint32_t>((epoch & 3) << 30) |
-         (static_cast<uint32_t>(mss_index & 7) << kMacBits) |
+         (static_cast<uint32_t>(mss_index & 7) << kMssShift) |
+         (ts_ok ? kTsBit : 0) |
          mac(tuple, irs, mss_index, ts_ok, ts_bits, epoch);
 }
 
+bool SynCookies::has_timestamps(uint32_t cookie) {
+  return (cookie & kTsBit) != 0;
+}
+
 SynCookies::Result SynCookies::check(const FourTuple& tuple, uint32_t irs,
-                                     uint32_t cookie, bool ts_ok,
-                                     uint8_t ts_bits, Time now) {
+                                     uint32_t cookie, uint8_t ts_bits,
+                                     Time now) {
   const uint64_t current = epoch_of(now);
   const uint64_t age = (current - (cookie >> 30)) & 3;
   if (age > 1 || age > current) return {CookieCheck::kStale, 0};
-  const auto index = static_cast<uint8_t>((cookie >> kMacBits) & 7);
+  const auto index = static_cast<uint8_t>((cookie >> kMssShift) & 7);
+  const bool ts_ok = has_timestamps(cookie);
   const uint32_t expected =
-      mac(tuple, irs, index, ts_ok, ts_bits, current - age);
+      mac(tuple, irs, index, ts_ok, ts_ok ? ts_bits : 0, current - age);
   if ((cookie & kMacMask) != expected) return {CookieCheck::kBadMac, 0};
   return {CookieCheck::kOk, kCookieMssTable[index]};
 }

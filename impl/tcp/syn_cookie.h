@@ -2,7 +2,8 @@
 // state, encoding what it must remember in the ISS of its SYN-ACK and, when
 // timestamps are on, in the low bits of its TSval. Our own encoding:
 //
-//   ISS   = epoch mod 4 (2 bits) | MSS index (3 bits) | MAC (27 bits)
+//   ISS   = epoch mod 4 (2 bits) | MSS index (3 bits) | timestamps (1 bit)
+//           | MAC (26 bits)
 //   TSval = (ts_clock rounded down to 64) | wscale+1 (4 bits, 0 = none)
 //           | SACK-permitted << 4 | ECN << 5, then + the connection's offset
 //
@@ -54,10 +55,14 @@ class SynCookies {
     CookieCheck check = CookieCheck::kBadMac;
     uint16_t mss = 0;
   };
-  // Checks cookie = SEG.ACK − 1 for the ACK of a SYN with `irs`.
+  // Whether the cookie was made for a timestamped SYN; only then do the
+  // ACK's TSecr bits mean anything (RFC 7323 §3.2: otherwise ignore TSopt).
+  [[nodiscard]] static bool has_timestamps(uint32_t cookie);
+
+  // Checks cookie = SEG.ACK − 1 for the ACK of a SYN with `irs`; `ts_bits`
+  // (from TSecr) count only if has_timestamps(cookie).
   [[nodiscard]] Result check(const FourTuple& tuple, uint32_t irs,
-                             uint32_t cookie, bool ts_ok, uint8_t ts_bits,
-                             Time now);
+                             uint32_t cookie, uint8_t ts_bits, Time now);
 
  private:
   struct EpochKey {

@@ -209,17 +209,41 @@ TEST(SynReceived, DuplicateSynGetsSynAckAgain) {
   EXPECT_EQ(h.Inspect().iss, iss);
 }
 
-// RFC 5961 §4.2: a SYN with another sequence number draws a challenge ACK;
-// the request sock stays.
-TEST(SynReceived, SynWithOtherSequenceGetsChallengeAck) {
+// RFC 9293 §3.10.7.4 "fourth": a new SYN in the window aborts the
+// passively opened embryonic connection — with a RST, as Linux
+// (embryonic_reset) and the model do.
+TEST(SynReceived, SynInWindowResetsRequest) {
+  Harness h;
+  const ListenerId l = h.Listen();
+  OpenRequest(h);
+  EXPECT_EQ(h.Send({.seq = kIrs + 5000, .flags = kSyn, .window = 65535}),
+            Verdict::kDroppedInvalid);
+  h.ExpectSent({.seq = 0, .ack = kIrs + 5001, .flags = kRst | kAck});
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+  EXPECT_EQ(h.stack().syn_queue_length(l), 0u);
+  EXPECT_EQ(h.counters().AttemptFails, 1u);
+}
+
+// A SYN outside the window is an unacceptable segment: ACK, request stays.
+TEST(SynReceived, SynOutOfWindowGetsAck) {
   Harness h;
   h.Listen();
   const uint32_t iss = OpenRequest(h);
-  h.Send({.seq = kIrs + 5000, .flags = kSyn, .window = 65535});
+  h.Send({.seq = kIrs + 100000, .flags = kSyn, .window = 65535});
   h.ExpectSent(
       {.seq = iss + 1, .ack = kIrs + 1, .flags = kAck, .window = 65535});
   EXPECT_EQ(h.Inspect().irs, kIrs);
-  EXPECT_EQ(h.counters().TCPSYNChallenge, 1u);
+}
+
+// The ACK field is checked before the sequence number (Linux
+// tcp_check_req; the model): bad ACK and bad SEQ together draw the RST.
+TEST(SynReceived, BadAckIsCheckedBeforeSequence) {
+  Harness h;
+  h.Listen();
+  const uint32_t iss = OpenRequest(h);
+  h.Send({.seq = kIrs - 1000, .ack = iss + 7, .flags = kAck, .window = 10});
+  h.ExpectSent({.seq = iss + 7, .flags = kRst});
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kRequestSock);
 }
 
 // RFC 9293 §3.10.7.4 "first": an unacceptable segment gets an ACK.

@@ -67,7 +67,10 @@ Verdict Stack::Impl::time_wait_segment(uint32_t wi, const wire::Segment& seg,
 
   // RFC 6191 §2: a new SYN may reopen the connection if it is provably
   // newer: by timestamp when both incarnations use timestamps, otherwise by
-  // sequence number (RFC 1122 §4.2.2.13). Anything else is silently dropped.
+  // sequence number (RFC 1122 §4.2.2.13). The record goes and the listener
+  // handles the SYN as any other, except that a request sock gets an ISS
+  // above the old SND.NXT. A SYN that cannot reopen (older, SYN+FIN, no
+  // listener) draws an ACK (RFC 5961 §4.2; Linux TCP_TW_ACK).
   if (seg.has(kSyn) && !rst && !seg.has(kAck)) {
     const bool by_timestamp =
         w.ts_ok && config.timestamps && seg.options.timestamps.has_value();
@@ -75,14 +78,16 @@ Verdict Stack::Impl::time_wait_segment(uint32_t wi, const wire::Segment& seg,
         by_timestamp ? seq_after(seg.options.timestamps->tsval, w.ts_recent)
                      : seq_after(seg.seq, w.rcv_nxt);
     const uint32_t l = find_listener(t.local);
-    if (!newer || l == kNotFound || !can_queue_request(listeners[l])) {
-      ++counters.TCPTimeWaitSynDrop;
-      return Verdict::kDroppedInvalid;
+    if (newer && !seg.has(kFin) && l != kNotFound) {
+      const uint32_t iss = w.snd_nxt + kReopenIssGap;
+      free_time_wait(wi, hash);
+      ++counters.TCPTimeWaitReopen;
+      return conn_request(l, seg, t, hash, now, iss);
     }
-    const uint32_t iss = w.snd_nxt + kReopenIssGap;
-    free_time_wait(wi, hash);
-    ++counters.TCPTimeWaitReopen;
-    return conn_request(l, seg, t, hash, now, iss);
+    ++counters.TCPTimeWaitSynDrop;
+    ++counters.TCPTimeWaitAck;
+    output.send(time_wait_ack(w, now));
+    return Verdict::kDroppedInvalid;
   }
   // RFC 7323 §5.3 R1 (PAWS) holds in TIME-WAIT too.
   if (w.ts_ok && !rst && seg.options.timestamps &&

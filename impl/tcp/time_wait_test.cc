@@ -29,8 +29,9 @@ std::optional<wire::Timestamps> Ts(bool on, uint32_t tsval,
 
 // Handshake, accept, close (our FIN), the client's ACK and FIN: the server
 // ends in TIME-WAIT. With timestamps the client's last TSval is 400.
-Closed ToTimeWait(Harness& h, bool timestamps = false) {
-  const ListenerId l = h.Listen();
+Closed ToTimeWait(Harness& h, bool timestamps = false,
+                  const ListenOptions& options = {}) {
+  const ListenerId l = h.Listen(options);
   h.Send({.seq = kIrs,
           .flags = kSyn,
           .window = 65535,
@@ -108,13 +109,15 @@ TEST(TimeWait, SynWithHigherSequenceReopens) {
   EXPECT_EQ(h.counters().TCPTimeWaitReopen, 1u);
 }
 
-// RFC 6191 §2: a SYN with a lower sequence number is silently dropped.
-TEST(TimeWait, SynWithLowerSequenceIsDropped) {
+// RFC 6191 §2: a SYN with a lower sequence number does not reopen; like any
+// SYN in a synchronized state it draws an ACK (RFC 5961 §4.2; Linux
+// TCP_TW_ACK).
+TEST(TimeWait, SynWithLowerSequenceGetsAck) {
   Harness h;
   const Closed c = ToTimeWait(h);
   EXPECT_EQ(h.Send({.seq = c.rcv_nxt - 1000, .flags = kSyn, .window = 65535}),
             Verdict::kDroppedInvalid);
-  h.ExpectNothingSent();
+  h.ExpectSent(TimeWaitAck(c));
   EXPECT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
   EXPECT_EQ(h.counters().TCPTimeWaitSynDrop, 1u);
 }
@@ -138,9 +141,9 @@ TEST(TimeWait, SynWithNewerTimestampReopens) {
   EXPECT_EQ(h.Inspect().kind, RecordKind::kRequestSock);
 }
 
-// RFC 6191 §2: an older (or equal) TSval is dropped even with a higher
-// sequence number.
-TEST(TimeWait, SynWithOlderTimestampIsDropped) {
+// RFC 6191 §2: an older (or equal) TSval does not reopen, even with a
+// higher sequence number; the SYN draws an ACK.
+TEST(TimeWait, SynWithOlderTimestampDoesNotReopen) {
   Harness h;
   const Closed c = ToTimeWait(h, true);
   for (uint32_t tsval : {399u, 400u}) {
@@ -148,7 +151,9 @@ TEST(TimeWait, SynWithOlderTimestampIsDropped) {
             .flags = kSyn,
             .window = 65535,
             .options = {.timestamps = wire::Timestamps{tsval, 0}}});
-    h.ExpectNothingSent();
+    wire::Segment ack = TimeWaitAck(c);
+    ack.options.timestamps = wire::Timestamps{h.TsVal(), 400};
+    h.ExpectSent(ack);
     EXPECT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
   }
 }
@@ -159,21 +164,57 @@ TEST(TimeWait, SynWithoutTimestampFallsBackToSequence) {
   Harness h;
   const Closed c = ToTimeWait(h, true);
   h.Send({.seq = c.rcv_nxt - 10, .flags = kSyn, .window = 65535});
-  h.ExpectNothingSent();
+  EXPECT_EQ(h.PopSent().segment.flags, kAck);
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
   h.Send({.seq = c.rcv_nxt + 10, .flags = kSyn, .window = 65535});
   EXPECT_EQ(h.PopSent().segment.flags, kSyn | kAck);
   EXPECT_EQ(h.Inspect().kind, RecordKind::kRequestSock);
 }
 
-// A reopening SYN needs a listener; without one it is dropped and the
+// A reopening SYN needs a listener; without one it draws an ACK and the
 // record stays.
-TEST(TimeWait, SynWithoutListenerIsDropped) {
+TEST(TimeWait, SynWithoutListenerGetsAck) {
   Harness h;
   const Closed c = ToTimeWait(h);
   h.stack().close_listener(ListenerId{0}, h.now());
   h.Send({.seq = c.rcv_nxt + 1000, .flags = kSyn, .window = 65535});
-  h.ExpectNothingSent();
+  h.ExpectSent(TimeWaitAck(c));
   EXPECT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
+}
+
+// SYN+FIN never reopens (a listener would drop it anyway): ACK.
+TEST(TimeWait, SynFinDoesNotReopen) {
+  Harness h;
+  const Closed c = ToTimeWait(h);
+  h.Send({.seq = c.rcv_nxt + 1000, .flags = kSyn | kFin, .window = 65535});
+  h.ExpectSent(TimeWaitAck(c));
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
+}
+
+// A reopening SYN ends TIME-WAIT, then meets the listener like any SYN:
+// with cookies wanted it gets a cookie (whose ISS cannot be chosen).
+TEST(TimeWait, ReopenWithCookiesGetsCookie) {
+  Harness h;
+  const Closed c =
+      ToTimeWait(h, false, {.syn_cookies = SynCookieMode::kAlways});
+  const uint64_t cookies = h.counters().SyncookiesSent;
+  h.Send({.seq = c.rcv_nxt + 1000, .flags = kSyn, .window = 65535});
+  const wire::Segment synack = h.PopSent().segment;
+  EXPECT_EQ(synack.flags, kSyn | kAck);
+  EXPECT_EQ(synack.ack, c.rcv_nxt + 1001);
+  EXPECT_EQ(h.counters().SyncookiesSent, cookies + 1);
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+}
+
+// ... and with the accept queue full it is dropped, TIME-WAIT gone.
+TEST(TimeWait, ReopenWithFullAcceptQueueIsDropped) {
+  Harness h;
+  const Closed c = ToTimeWait(h, false, {.backlog = 0});
+  h.Handshake(kClientPort + 1);  // fills the queue (backlog 0 admits 1)
+  h.Send({.seq = c.rcv_nxt + 1000, .flags = kSyn, .window = 65535});
+  h.ExpectNothingSent();
+  EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+  EXPECT_EQ(h.counters().ListenOverflows, 1u);
 }
 
 // RFC 9293 §3.10.7.4 TIME-WAIT: a retransmitted FIN is ACKed and restarts
