@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Records the Linux kernel's own TCP handshakes (kernel client → kernel
 # server) into fuzz/pcaps/*.pcap, the real traffic the seed corpora are made
-# from (fuzz/tools/make_seeds.py converts them).
+# from (fuzz/tools/make_seeds.py converts them). The kernel's client talking
+# to tcpref itself comes from tools/demo.sh instead:
+#   tools/demo.sh --burst 3 && cp out/demo/tcpref.pcap fuzz/pcaps/tcpref_server_http.pcap
 #
 # Runs in a private network namespace it creates itself (unshare -n) on lo,
 # with 198.18.0.1 (server) and 198.18.0.2 (client) from the RFC 2544 range;
