@@ -215,6 +215,7 @@ class Driver {
     if (model_cookie && !sent.empty()) {
       cookie_model_ = r.out.seq;
       cookie_impl_ = sent.front().seq;
+      closed_since_cookie_ = false;
     }
     // A RST answering an ACK echoes SEG.ACK: this step's translation.
     const uint32_t rst_delta = in.flag_ack ? ack_delta : align_.iss_delta;
@@ -286,6 +287,7 @@ class Driver {
   bool close_listener() {
     if (listening_) {
       stack_->close_listener(listener_, now_);
+      closed_since_cookie_ = true;
       listening_ = false;
       listener_ = {};
     }
@@ -449,11 +451,13 @@ class Driver {
       impl_ack += spec.ack_number.offset;
     }
     // Numbers in the server's space translate; arbitrary ones are the same
-    // bits on both sides.
+    // bits on both sides. With no record the only server numbers that mean
+    // anything are cookies, so translate by the last cookie pair.
+    const uint32_t delta =
+        record ? align_.iss_delta : cookie_model_ - cookie_impl_;
     if (!cookie) {
-      impl_ack = spec.ack_number.base == AckBase::kArbitrary
-                     ? ack
-                     : ack - align_.iss_delta;
+      impl_ack =
+          spec.ack_number.base == AckBase::kArbitrary ? ack : ack - delta;
     }
     in.flag_syn = spec.syn;
     in.flag_ack = spec.ack;
@@ -512,7 +516,7 @@ class Driver {
     const auto t =
         static_cast<Transition>(model::step(params_, state_, in).transition);
     const std::optional<uint32_t> k =
-        classify({config_, params_, state_, in, t});
+        classify({config_, params_, state_, in, t, closed_since_cookie_});
     if (!k) return false;
     ++result_.skipped[*k];
     trace_ << "   skipped: known divergence " << known_divergences()[*k].name
@@ -719,6 +723,7 @@ class Driver {
   std::optional<uint32_t> ts_offset_;
   uint32_t last_server_tsval_ = 0;
   uint32_t cookie_model_ = 0, cookie_impl_ = 0;
+  bool closed_since_cookie_ = false;
   std::optional<Time> synack_due_, time_wait_due_;
   std::deque<Background> background_;
   uint16_t next_background_port_ = kFirstBackgroundPort;

@@ -175,17 +175,86 @@ rc::Gen<Step> step() {
   });
 }
 
+namespace {
+
+// A segment in sequence with timestamps moving forward: what a well-behaved
+// client sends next.
+SegmentSpec in_order(bool syn, bool ack, bool fin,
+                     SeqBase seq = SeqBase::kRcvNxt, int32_t ack_offset = 0) {
+  SegmentSpec s;
+  s.syn = syn;
+  s.ack = ack;
+  s.fin = fin;
+  s.seq = {seq, 0, 0};
+  s.ack_number = {AckBase::kSndNxt, ack_offset, 0};
+  s.ts = TsClass::kNewer;
+  s.ts_value = 1;
+  return s;
+}
+
+Step seg(SegmentSpec s) { return Step{StepKind::kSegment, s, {}}; }
+Step call(StepKind k) { return Step{k, {}, {}}; }
+Step advance(AdvanceTo a) { return Step{StepKind::kAdvance, {}, a}; }
+
+// Short scripts that walk the connection to its deeper states (random steps
+// alone rarely close a connection both ways); mixed with random steps they
+// reach every state, and shrinking still removes whole scripts or steps.
+rc::Gen<std::vector<Step>> script() {
+  using V = std::vector<Step>;
+  return gen::weightedOneOf<V>({
+      // Handshake; the SYN's options vary.
+      {3, gen::map(syn_options(),
+                   [](Options o) {
+                     SegmentSpec syn =
+                         in_order(true, false, false, SeqBase::kIrs);
+                     syn.mss = o.mss;
+                     syn.window_scale = o.ws;
+                     syn.sack_permitted = o.sack;
+                     return V{seg(syn), seg(in_order(false, true, false))};
+                   })},
+      // Active close: our FIN acked, then theirs (FIN-WAIT-2 → TIME-WAIT).
+      {2, gen::just(V{call(StepKind::kClose), seg(in_order(false, true, false)),
+                      seg(in_order(false, true, true))})},
+      // Active close, their FIN acks ours (FIN-WAIT-1 → TIME-WAIT).
+      {1,
+       gen::just(V{call(StepKind::kClose), seg(in_order(false, true, true))})},
+      // Simultaneous close: their FIN before our FIN is acked (CLOSING).
+      {1, gen::just(V{call(StepKind::kClose),
+                      seg(in_order(false, true, true, SeqBase::kRcvNxt, -1)),
+                      seg(in_order(false, true, false))})},
+      // Passive close (CLOSE-WAIT → LAST-ACK → closed).
+      {1, gen::just(V{seg(in_order(false, true, true)), call(StepKind::kClose),
+                      seg(in_order(false, true, false))})},
+      // In TIME-WAIT: a newer SYN (RFC 6191) or the 2·MSL timer.
+      {1, gen::just(V{seg(in_order(true, false, false, SeqBase::kRcvNxt))})},
+      {1, gen::just(V{advance(AdvanceTo::kTimeWait)})},
+      // Background clients fill the SYN queue, some complete.
+      {1,
+       gen::just(V{call(StepKind::kOtherSyn), call(StepKind::kOtherSyn),
+                   call(StepKind::kOtherSyn), call(StepKind::kOtherComplete)})},
+      {1, gen::just(V{call(StepKind::kAccept)})},
+      // Anything at all.
+      {14, gen::map(step(), [](Step s) { return V{s}; })},
+  });
+}
+
+}  // namespace
+
 rc::Gen<Scenario> scenario() {
   return gen::apply(
-      [](uint32_t isn, std::vector<Step> steps) {
-        return Scenario{isn, std::move(steps)};
+      [](uint32_t isn, std::vector<std::vector<Step>> scripts) {
+        Scenario s{isn, {}};
+        for (std::vector<Step>& v : scripts) {
+          s.steps.insert(s.steps.end(), v.begin(), v.end());
+        }
+        return s;
       },
       gen::weightedOneOf<uint32_t>({
           {3, gen::just<uint32_t>(0x10000000)},
           {1, gen::just<uint32_t>(0xFFFFFFF0)},  // wraps during the run
           {1, gen::arbitrary<uint32_t>()},
       }),
-      gen::container<std::vector<Step>>(step()));
+      gen::container<std::vector<std::vector<Step>>>(script()));
 }
 
 void showValue(const Scenario& s, std::ostream& os) { os << to_string(s); }

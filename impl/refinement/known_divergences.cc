@@ -180,6 +180,18 @@ const std::vector<KnownDivergence>& known_divergences() {
        "(three 64 s epochs); impl accepts its own epoch and the next one "
        "only, as Linux does (diff >= MAX_SYNCOOKIE_AGE (2) is stale in "
        "__cookie_v4_check). Model off by one."},
+      {"D18 cookie from a closed listener",
+       "A cookie sent before the listener was closed and opened again: the "
+       "model still accepts its ACK (cookie validity is listener-free); "
+       "impl answers RST because the new listener has sent no cookie "
+       "recently (Linux tcp_synq_no_recent_overflow, per listener). Model "
+       "incomplete."},
+      {"D19 cookie ACK at a full accept queue, abort policy",
+       "A valid cookie ACK while the accept queue is full and "
+       "tcp_abort_on_overflow is on: the model drops it silently (as Linux "
+       "does: tcp_get_cookie_sock gets no child and the segment is "
+       "discarded); impl applies OverflowPolicy::kReset and sends RST. "
+       "Either is defensible; the two should agree (docs/LISTENER.md)."},
   };
   return list;
 }
@@ -205,6 +217,11 @@ std::optional<uint32_t> classify(const StepContext& c) {
   const bool cookie_ack = c.transition == Transition::kListenAckCookie ||
                           c.transition == Transition::kListenAckCookieOverflow;
   if (cookie_ack && in.ack - 1 != s.ghost_cookie_iss) return 15;
+  if (cookie_ack && c.listener_reopened_since_cookie) return 17;
+  if (c.transition == Transition::kListenAckCookieOverflow &&
+      c.params.abort_on_overflow) {
+    return 18;
+  }
   if (cookie_ack && ((s.cookie_clock - ((in.ack - 1) >> 3)) & 31) == 2) {
     return 16;
   }

@@ -31,6 +31,9 @@ struct StepContext {
   const model::ModelState<model::Concrete>& state;
   const model::Input<model::Concrete>& input;  // resolved (model side)
   model::Transition transition;                // the row the model would take
+  // The listener was closed after the last cookie was sent (history the
+  // model does not keep).
+  bool listener_reopened_since_cookie = false;
 };
 
 [[nodiscard]] const std::vector<KnownDivergence>& known_divergences();
