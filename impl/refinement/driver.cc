@@ -420,8 +420,6 @@ class Driver {
     }
     if (spec.seq.base != SeqBase::kArbitrary) seq += spec.seq.offset;
     uint32_t ack = 0;
-    uint32_t impl_ack = 0;
-    bool cookie = false;
     switch (spec.ack_number.base) {
       case AckBase::kSndNxt:
         ack = s.snd_nxt;
@@ -436,9 +434,7 @@ class Driver {
         ack = s.snd_nxt + 0x80000000u;
         break;
       case AckBase::kCookie:
-        cookie = true;
         ack = cookie_model_ + 1;
-        impl_ack = cookie_impl_ + 1;
         break;
       case AckBase::kArbitrary:
         ack = spec.ack_number.value;
@@ -448,17 +444,14 @@ class Driver {
     }
     if (spec.ack_number.base != AckBase::kArbitrary) {
       ack += spec.ack_number.offset;
-      impl_ack += spec.ack_number.offset;
     }
     // Numbers in the server's space translate; arbitrary ones are the same
     // bits on both sides. With no record the only server numbers that mean
     // anything are cookies, so translate by the last cookie pair.
     const uint32_t delta =
         record ? align_.iss_delta : cookie_model_ - cookie_impl_;
-    if (!cookie) {
-      impl_ack =
-          spec.ack_number.base == AckBase::kArbitrary ? ack : ack - delta;
-    }
+    const uint32_t impl_ack =
+        spec.ack_number.base == AckBase::kArbitrary ? ack : ack - delta;
     in.flag_syn = spec.syn;
     in.flag_ack = spec.ack;
     in.flag_rst = spec.rst;

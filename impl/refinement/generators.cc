@@ -192,6 +192,17 @@ SegmentSpec in_order(bool syn, bool ack, bool fin,
   return s;
 }
 
+SegmentSpec no_ts(SegmentSpec s) {
+  s.ts = TsClass::kNone;
+  return s;
+}
+
+SegmentSpec cookie_ack() {
+  SegmentSpec s = in_order(false, true, false);
+  s.ack_number = {AckBase::kCookie, 0, 0};
+  return s;
+}
+
 Step seg(SegmentSpec s) { return Step{StepKind::kSegment, s, {}}; }
 Step call(StepKind k) { return Step{k, {}, {}}; }
 Step advance(AdvanceTo a) { return Step{StepKind::kAdvance, {}, a}; }
@@ -222,6 +233,20 @@ rc::Gen<std::vector<Step>> script() {
       {1, gen::just(V{call(StepKind::kClose),
                       seg(in_order(false, true, true, SeqBase::kRcvNxt, -1)),
                       seg(in_order(false, true, false))})},
+      // Segments that do not ack our FIN yet (FIN-WAIT-1, CLOSING).
+      {1, gen::just(V{call(StepKind::kClose),
+                      seg(in_order(false, true, false, SeqBase::kRcvNxt, -1)),
+                      seg(in_order(false, true, true, SeqBase::kRcvNxt, -1)),
+                      seg(in_order(false, true, false, SeqBase::kRcvNxt, -1)),
+                      seg(in_order(false, true, false))})},
+      // A cookie whose ACK finds the accept queue full (cookies when the
+      // SYN queue is full; no timestamps, so the cookie is the model's kind).
+      {1,
+       gen::just(V{call(StepKind::kOtherSyn), call(StepKind::kOtherSyn),
+                   call(StepKind::kOtherSyn),
+                   seg(no_ts(in_order(true, false, false, SeqBase::kIrs))),
+                   call(StepKind::kOtherComplete),
+                   call(StepKind::kOtherComplete), seg(no_ts(cookie_ack()))})},
       // Passive close (CLOSE-WAIT → LAST-ACK → closed).
       {1, gen::just(V{seg(in_order(false, true, true)), call(StepKind::kClose),
                       seg(in_order(false, true, false))})},

@@ -7,7 +7,9 @@
 
 #include <array>
 #include <cstdio>
+#include <map>
 #include <set>
+#include <string_view>
 
 #include "impl/refinement/driver.h"
 #include "impl/refinement/generators.h"
@@ -107,6 +109,21 @@ const std::set<Transition>& unreachable() {
   return s;
 }
 
+// Rows every input of which hits a known divergence, so the driver skips
+// them until the divergence is fixed (known_divergences_test.cc checks each
+// still reproduces).
+const std::map<Transition, std::string_view>& blocked() {
+  static const std::map<Transition, std::string_view> m = {
+      {Transition::kListenSynCookieSmallMss, "D9"},
+      {Transition::kSynRecvSyn, "D5"},
+      {Transition::kSyncOutOfOrder, "D6"},
+      {Transition::kTimeWaitReopenCookie, "D15"},
+      {Transition::kTimeWaitReopenDrop, "D15"},
+      {Transition::kTimeWaitReopenNoListener, "D14"},
+  };
+  return m;
+}
+
 // Runs last (gtest keeps definition order): every transition of the model
 // was taken at least once by the properties above, except the listed ones.
 TEST(RefinementCoverage, EveryTransitionTaken) {
@@ -132,7 +149,7 @@ TEST(RefinementCoverage, EveryTransitionTaken) {
   EXPECT_GE(t.sequences, 10000u);
   for (size_t i = 0; i < kTransitions; ++i) {
     const auto tr = static_cast<Transition>(i);
-    if (unreachable().count(tr)) continue;
+    if (unreachable().count(tr) || blocked().count(tr)) continue;
     EXPECT_GT(t.taken[i], 0u) << "never taken: " << model::name(tr) << " ("
                               << model::description(tr) << ")";
   }
