@@ -71,7 +71,7 @@ void Connection::send_challenge_ack(ConnectionEnv& env) {
 void Connection::send_fin(ConnectionEnv& env) {
   env.output.send(make_segment(wire::flags::kFin | wire::flags::kAck, env));
   snd_nxt += 1;
-  arm_fin_timer(env);
+  arm_retransmit_timer(env);
 }
 
 void Connection::send_rst(ConnectionEnv& env) {
@@ -83,28 +83,40 @@ void Connection::send_rst(ConnectionEnv& env) {
   env.output.send(s);
 }
 
-void Connection::arm_fin_timer(ConnectionEnv& env) {
+void Connection::arm_retransmit_timer(ConnectionEnv& env) {
   // RFC 6298 §2.1/§5.5: initial RTO, doubled per retransmission.
-  timer_due = env.now + env.config.synack_initial_rto * (1u << fin_retransmits);
+  timer_due = env.now + env.config.synack_initial_rto * (1u << retransmits);
 }
 
 ConnectionEvent Connection::on_timer(ConnectionEnv& env) {
   timer_due = Time{0};
   ++env.counters.TCPTimeouts;
+  if (state == TcpState::kSynSent || state == TcpState::kSynReceived) {
+    if (retransmits >= env.config.syn_retries) {
+      ++env.counters.AttemptFails;
+      set_state(TcpState::kClosed, env.counters);
+      return ConnectionEvent::kClosed;
+    }
+    ++retransmits;
+    ++env.counters.RetransSegs;
+    send_syn(env);
+    arm_retransmit_timer(env);
+    return ConnectionEvent::kNone;
+  }
   if (state == TcpState::kFinWait1 || state == TcpState::kClosing ||
       state == TcpState::kLastAck) {
-    if (fin_retransmits >= env.config.orphan_retries) {
+    if (retransmits >= env.config.orphan_retries) {
       send_rst(env);
       set_state(TcpState::kClosed, env.counters);
       return ConnectionEvent::kClosed;
     }
-    ++fin_retransmits;
+    ++retransmits;
     ++env.counters.RetransSegs;
     wire::Segment fin =
         make_segment(wire::flags::kFin | wire::flags::kAck, env);
     fin.seq = snd_nxt - 1;
     env.output.send(fin);
-    arm_fin_timer(env);
+    arm_retransmit_timer(env);
     return ConnectionEvent::kNone;
   }
   if (state == TcpState::kFinWait2 && orphaned) {
@@ -117,6 +129,10 @@ ConnectionEvent Connection::on_timer(ConnectionEnv& env) {
 IoResult Connection::read(std::span<uint8_t> out, ConnectionEnv& env) {
   if (rx.size() == 0) {
     if (peer_reset) return {0, Error::kConnectionReset};
+    if (state == TcpState::kClosed && rcv_nxt == irs) {
+      // An active open that failed: no SYN was ever received.
+      return {0, Error::kNotConnected};
+    }
     const bool eof = state == TcpState::kCloseWait ||
                      state == TcpState::kLastAck ||
                      state == TcpState::kClosing || state == TcpState::kClosed;
@@ -182,6 +198,7 @@ uint32_t Connection::poll() const {
                    state == TcpState::kLastAck || state == TcpState::kClosing ||
                    state == TcpState::kClosed;
   if (rx.size() > 0 || eof) events |= ready::kReadable;
+  if (counts_as_established(state)) events |= ready::kWritable;
   if (state == TcpState::kClosed) events |= ready::kClosed;
   if (peer_reset) events |= ready::kReset;
   return events;

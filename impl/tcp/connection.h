@@ -60,8 +60,8 @@ class Connection {
   // Life cycle.
   bool orphaned = false;    // the application closed its handle
   bool peer_reset = false;  // ended by the peer's RST
-  uint8_t fin_retransmits = 0;
-  Time timer_due{0};  // 0: no timer armed (FIN retransmit/orphan expiry)
+  uint8_t retransmits = 0;  // of our SYN, SYN-ACK or FIN, whichever is out
+  Time timer_due{0};        // 0: no timer armed (FIN retransmit/orphan expiry)
   // Stack bookkeeping: owning listener and accept queue link.
   uint16_t listener = 0;
   bool queued = false;  // waiting in the listener's accept queue
@@ -69,8 +69,11 @@ class Connection {
   uint32_t accept_prev = UINT32_MAX;
   uint32_t accept_next = UINT32_MAX;
 
-  // RFC 9293 §3.10.7.4 for synchronized states (established.cc).
+  // RFC 9293 §3.10.7.4 for synchronized states (established.cc); SYN-SENT
+  // and an actively opened SYN-RECEIVED go to syn_sent.cc.
   ConnectionResult on_segment(const wire::Segment& seg, ConnectionEnv& env);
+  // Active open: our SYN (SYN-SENT) or SYN-ACK (simultaneous open).
+  void send_syn(ConnectionEnv& env);
   // Timer expiry: FIN retransmission or orphan timeout (connection.cc).
   ConnectionEvent on_timer(ConnectionEnv& env);
 
@@ -95,7 +98,10 @@ class Connection {
   wire::Segment make_segment(uint8_t flags, ConnectionEnv& env) const;
   void send_fin(ConnectionEnv& env);
   void send_rst(ConnectionEnv& env);
-  void arm_fin_timer(ConnectionEnv& env);
+  void arm_retransmit_timer(ConnectionEnv& env);
+  ConnectionResult on_syn_sent(const wire::Segment& seg, ConnectionEnv& env);
+  ConnectionResult on_syn_received(const wire::Segment& seg,
+                                   ConnectionEnv& env);
 };
 
 }  // namespace tcpref::tcp

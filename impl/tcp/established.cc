@@ -22,6 +22,8 @@ bool fin_outstanding(TcpState s) {
 ConnectionResult Connection::on_segment(const wire::Segment& seg,
                                         ConnectionEnv& env) {
   using namespace wire::flags;
+  if (state == TcpState::kSynSent) return on_syn_sent(seg, env);
+  if (state == TcpState::kSynReceived) return on_syn_received(seg, env);
   Counters& c = env.counters;
   const bool rst = seg.has(kRst);
   const uint32_t wnd = rcv_wnd();
@@ -111,7 +113,7 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   const bool fin_acked = fin_outstanding(state) && snd_una == snd_nxt;
   if (fin_acked) {
     timer_due = Time{0};
-    fin_retransmits = 0;
+    retransmits = 0;
     if (state == TcpState::kFinWait1) {
       set_state(TcpState::kFinWait2, c);
       // Linux tcp_fin_timeout: an orphan does not wait for the peer forever.

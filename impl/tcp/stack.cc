@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "impl/tcp/address.h"
 #include "impl/tcp/reset.h"
 #include "impl/tcp/stack_impl.h"
 
@@ -18,12 +19,6 @@ std::array<uint8_t, 16> derive_table_key(const std::array<uint8_t, 16>& k) {
   for (size_t i = 0; i < out.size(); ++i)
     out[i] ^= static_cast<uint8_t>(0xA5 + i);
   return out;
-}
-
-// Addresses a TCP segment may never come from or go to (RFC 1122 §4.2.3.10:
-// no connections to or from broadcast or multicast addresses).
-bool bad_address(uint32_t a) {
-  return a == 0 || a == 0xffffffffu || (a >> 28) == 0xe || (a >> 28) == 0xf;
 }
 
 }  // namespace
@@ -293,10 +288,9 @@ uint32_t Stack::syn_queue_length(ListenerId listener) const {
   return impl_->listeners[listener.index].syn_queue_length;
 }
 
-SocketId Stack::connect(Endpoint, Endpoint, Time, Error* error) {
-  // Active open is not part of this receive path yet.
-  if (error) *error = Error::kInvalidArgument;
-  return {};
+SocketId Stack::connect(Endpoint local, Endpoint remote, Time now,
+                        Error* error) {
+  return impl_->connect(local, remote, now, error);
 }
 
 namespace {

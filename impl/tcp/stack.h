@@ -84,6 +84,8 @@ struct StackConfig {
   // A closed socket's FIN is retransmitted (RTO from synack_initial_rto,
   // doubling) this many times before it is reset (Linux tcp_orphan_retries).
   uint8_t orphan_retries = 5;
+  // connect(): SYN retransmissions before giving up (Linux tcp_syn_retries).
+  uint8_t syn_retries = 6;
   // How long a closed socket waits in FIN-WAIT-2 (Linux tcp_fin_timeout).
   Time fin_timeout = std::chrono::seconds(60);
   // Per-connection challenge ACK budget (RFC 5961 §7; no global counter, which
@@ -231,6 +233,8 @@ class Stack {
   [[nodiscard]] uint32_t syn_queue_length(ListenerId listener) const;
 
   // Active open (SYN-SENT); used by the in-memory two-stack tests.
+  // `local.addr` must be one of ours (not 0); `local.port` 0 picks an
+  // ephemeral port (RFC 6056 §3.3.3, range 49152-65535).
   [[nodiscard]] SocketId connect(Endpoint local, Endpoint remote, Time now,
                                  Error* error = nullptr);
 

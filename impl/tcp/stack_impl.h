@@ -91,6 +91,11 @@ struct Stack::Impl {
   void advance(Time now);
   ConnectionEnv env(Time now) { return {config, counters, output, now}; }
 
+  // connect.cc
+  SocketId connect(Endpoint local, Endpoint remote, Time now, Error* error);
+  bool tuple_in_use(const FourTuple& t) const;
+  uint32_t next_ephemeral = 0;  // RFC 6056 §3.3.3 counter
+
   // listener.cc
   Verdict listener_segment(uint32_t l, const wire::Segment& seg,
                            const FourTuple& t, uint64_t hash, Time now);
