@@ -109,6 +109,7 @@ class TransitionTable {
   // ---- actions -----------------------------------------------------------
   void reply_ack(Effect<D>& e, OutputKind kind) const;
   void reply_reset(Effect<D>& e) const;
+  void reply_abort(Effect<D>& e) const;
   void reply_synack(Effect<D>& e) const;
   void reply_fin(Effect<D>& e) const;
   void send_cookie(Effect<D>& e) const;
@@ -152,6 +153,17 @@ void TransitionTable<D>::reply_reset(Effect<D>& e) const {
   o.seq = D::ite(in_.flag_ack, in_.ack, w(0));
   o.ack = D::ite(in_.flag_ack, w(0), in_.seq + seg_len());
   o.flag_ack = !in_.flag_ack;
+  e.out = o;
+}
+
+// RFC 9293 §3.10.4 (ABORT): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>.
+template <class D>
+void TransitionTable<D>::reply_abort(Effect<D>& e) const {
+  Output<D> o;
+  o.kind = code(OutputKind::kRst);
+  o.seq = e.next.snd_nxt;
+  o.ack = e.next.rcv_nxt;
+  o.flag_ack = D::boolean(true);
   e.out = o;
 }
 
@@ -605,7 +617,7 @@ void TransitionTable<D>::rows(V& v) const {
   v.row(T::kAppCloseListenerSynRecv, unlisten && sr_state,
         close_listener_and_record);
   v.row(T::kAppCloseListenerQueued, unlisten && queued_now, [&](E& e) {
-    reply_ack(e, OutputKind::kRst);
+    reply_abort(e);
     close_listener_and_record(e);
     e.event = code(AppEvent::kAborted);
   });

@@ -62,18 +62,24 @@ void check_inductive(const Property& prop, Report& r) {
 }
 
 void check_well_formed(const Property& prop, Report& r) {
+  auto t = std::chrono::steady_clock::now();
   WellFormedResult model = check_guards(model::Mutation::kNone);
   r.proved = model.well_formed;
   r.k = 0;
   if (!model.well_formed) r.failure = model.diagnosis;
+  r.proof_ms = since(t);
+  t = std::chrono::steady_clock::now();
   WellFormedResult mutant = check_guards(prop.mutant);
   r.mutant.ok = !mutant.well_formed;
   r.mutant.steps = 1;
   r.mutant.trace = mutant.diagnosis;
+  r.mutant_ms = since(t);
+  t = std::chrono::steady_clock::now();
   RowCoverage rows = satisfiable_rows();
   r.witness.ok = rows.unsatisfiable.empty();
   r.witness.steps = 1;
   r.witness.trace = rows.report;
+  r.witness_ms = since(t);
 }
 
 }  // namespace

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  std::printf("%d passed, %d failed (%.1f s wall, %d jobs)\n", passed, failed,
-              seconds, jobs);
+  std::printf("total %.1f s wall on %d jobs\n", seconds, jobs);
+  std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
