@@ -123,7 +123,7 @@ TEST(Established, DataIsAcknowledgedAndReadable) {
           .window = 100,
           .payload = data});
   h.ExpectSent(AckOf(c.iss, kSeq + 100, 64 * 1024 - 100));
-  EXPECT_EQ(h.stack().poll(c.socket), ready::kReadable);
+  EXPECT_EQ(h.stack().poll(c.socket), ready::kReadable | ready::kWritable);
   std::vector<uint8_t> out(200);
   const IoResult r = h.stack().read(c.socket, out, h.now());
   ASSERT_EQ(r.bytes, 100u);
@@ -306,7 +306,8 @@ TEST(Established, PassiveClose) {
   h.Send({.seq = kSeq, .ack = c.iss + 1, .flags = kAck | kFin, .window = 100});
   h.ExpectSent(AckOf(c.iss, kSeq + 1));
   EXPECT_EQ(h.Inspect().state, TcpState::kCloseWait);
-  EXPECT_EQ(h.stack().poll(c.socket), ready::kReadable);
+  // EOF is readable; CLOSE-WAIT may still send (poll(2) semantics).
+  EXPECT_EQ(h.stack().poll(c.socket), ready::kReadable | ready::kWritable);
   std::array<uint8_t, 4> buf{};
   const IoResult eof = h.stack().read(c.socket, buf, h.now());
   EXPECT_EQ(eof.bytes, 0u);

@@ -45,7 +45,7 @@ TEST(StackApi, ObserverHearsAcceptAndSocketReadiness) {
           .payload = data});
   ASSERT_EQ(rec.socket_events.size(), 1u);
   EXPECT_EQ(rec.socket_events[0].first, s.index);
-  EXPECT_EQ(rec.socket_events[0].second, ready::kReadable);
+  EXPECT_EQ(rec.socket_events[0].second, ready::kReadable | ready::kWritable);
   h.Send({.seq = kIrs + 3, .flags = kRst});
   ASSERT_EQ(rec.socket_events.size(), 2u);
   EXPECT_EQ(rec.socket_events[1].second,
