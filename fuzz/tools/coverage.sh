@@ -40,7 +40,7 @@ for bin in "$OUT"/*_fuzzer; do
   LLVM_PROFILE_FILE="$tmp/profiles/$name.%p.profraw" \
     "$bin" -runs=0 "$corpora/$name" > "$tmp/$name.log" 2>&1 ||
     { tail -n 20 "$tmp/$name.log" >&2; echo "coverage: $name failed" >&2; exit 1; }
-  echo "coverage: replayed $(find "$corpora/$name" -type f | wc -l) inputs through $name"
+  echo "coverage: replayed $(find -L "$corpora/$name" -type f | wc -l) inputs through $name"
   objects+=(-object "$bin")
 done
 llvm-profdata-14 merge -sparse "$tmp"/profiles/*.profraw -o "$tmp/merged.profdata"
