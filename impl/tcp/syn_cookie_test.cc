@@ -106,6 +106,44 @@ TEST(SynCookie, AlwaysModeWithTimestampsKeepsEveryOption) {
   }
 }
 
+// Cookies in every mode, with timestamps on and off: kAlways and
+// kWhenSynQueueFull (with the SYN queue full) answer with a cookie and the
+// ACK restores MSS — plus window scale and SACK when timestamps carried
+// them; kOff answers nothing once the SYN queue is full.
+TEST(SynCookie, EveryModeWithAndWithoutTimestamps) {
+  for (SynCookieMode mode :
+       {SynCookieMode::kOff, SynCookieMode::kWhenSynQueueFull,
+        SynCookieMode::kAlways}) {
+    for (bool ts : {false, true}) {
+      SCOPED_TRACE(::testing::Message()
+                   << "mode=" << static_cast<int>(mode) << " ts=" << ts);
+      Harness h;
+      h.Listen({.syn_queue_limit = 0, .syn_cookies = mode});
+      wire::Segment syn{.seq = kIrs, .flags = kSyn, .window = 65535};
+      syn.options.mss = 1300;
+      syn.options.window_scale = 4;
+      syn.options.sack_permitted = true;
+      if (ts) syn.options.timestamps = wire::Timestamps{42, 0};
+      h.Send(syn);
+      if (mode == SynCookieMode::kOff) {
+        h.ExpectNothingSent();
+        continue;
+      }
+      const wire::Segment synack = h.PopSent().segment;
+      EXPECT_EQ(synack.options.window_scale.has_value(), ts);
+      EXPECT_EQ(synack.options.sack_permitted, ts);
+      EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+      h.Send(AckFor(synack));
+      const ConnectionView v = h.Inspect();
+      ASSERT_EQ(v.kind, RecordKind::kChildQueued);
+      EXPECT_EQ(v.mss, 1300);
+      EXPECT_EQ(v.snd_wscale, ts ? 4 : 0);
+      EXPECT_EQ(v.sack_ok, ts);
+      EXPECT_EQ(v.timestamps_ok, ts);
+    }
+  }
+}
+
 // The cookie TSval never runs ahead of our timestamp clock (it steps back
 // at most one 64-tick period), so TSval stays monotonic (RFC 7323 §5.4).
 TEST(SynCookie, CookieTsvalIsNotAheadOfClock) {
