@@ -7,6 +7,7 @@
 //   child.cc       child creation and accept queue admission
 //                  (Linux syn_recv_sock, inet_csk_complete_hashdance)
 //   time_wait.cc   TIME-WAIT records (Linux tcp_timewait_state_process)
+//   connect.cc     active open: port choice and the SYN (Linux tcp_v4_connect)
 #pragma once
 
 #include <cstdint>
