@@ -225,6 +225,7 @@ rc::Gen<std::vector<Step>> script() {
                    })},
       // Active close: our FIN acked, then theirs (FIN-WAIT-2 → TIME-WAIT).
       {2, gen::just(V{call(StepKind::kClose), seg(in_order(false, true, false)),
+                      seg(in_order(false, true, false)),
                       seg(in_order(false, true, true))})},
       // Active close, their FIN acks ours (FIN-WAIT-1 → TIME-WAIT).
       {1,

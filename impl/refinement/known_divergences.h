@@ -1,10 +1,16 @@
-// Differences between impl and model that the refinement property has found
-// and that are reported to their owners but not fixed yet. Each is a precise
-// predicate on the model state and the resolved input, so the driver can
-// skip exactly those steps (and count them) while the rest of a sequence is
-// still checked. known_divergences_test.cc replays a minimal trace for each
-// one with skipping off and expects it to still diverge: once a side is
-// fixed that test fails, and the entry must be deleted.
+// Differences between impl and model that the refinement property found.
+// Two kinds:
+//  - documented model choices (docs/MODEL.md, "Choices"): the model
+//    deliberately leaves something out (PAWS, reassembly, cookie options);
+//    inputs in that area are outside what the model describes, so the
+//    driver does not run them. `doc` names the paragraph.
+//  - open divergences: reported to the owners, not fixed yet. `doc` is
+//    empty; the summary says which side is wrong and why.
+// Each is a precise predicate on the model state and the resolved input, so
+// the driver skips exactly those steps (and counts them) while the rest of a
+// sequence is still checked. driver_test.cc replays a minimal trace for each
+// with skipping off and expects it to still diverge: once a side changes,
+// that test fails and the entry must go.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +25,32 @@
 
 namespace tcpref::refinement {
 
+// Numbered as first reported (D2, D5, D12-D15 are fixed in impl/tcp).
+enum class DivergenceId : uint32_t {
+  kD1CookieSynAckOptions,
+  kD3NoPaws,
+  kD4ListenerCloseRstForm,
+  kD6SegmentNotAtRcvNxt,
+  kD7DataAfterClose,
+  kD8TinyMss,
+  kD9CookieMssTable,
+  kD10WindowUpdateRule,
+  kD11BackgroundAckAtFullQueueAbort,
+  kD16CookieIndexNotAuthenticated,
+  kD17CookieLifetime,
+  kD18CookieFromClosedListener,
+  kD19CookieAckAtFullQueueAbort,
+  kCount,
+};
+
 struct KnownDivergence {
   std::string_view name;
   std::string_view summary;  // what differs, which side is wrong and why
+  std::string_view doc;      // docs/MODEL.md paragraph, or "" if open
 };
+
+// Indexed by DivergenceId.
+[[nodiscard]] const std::vector<KnownDivergence>& known_divergences();
 
 // Everything a predicate may look at, before the step runs.
 struct StepContext {
@@ -36,16 +64,13 @@ struct StepContext {
   bool listener_reopened_since_cookie = false;
 };
 
-[[nodiscard]] const std::vector<KnownDivergence>& known_divergences();
-
-// The index of the first known divergence this step would hit; the driver
-// skips the step.
+// The first known divergence this step would hit; the driver skips it.
 [[nodiscard]] std::optional<uint32_t> classify(const StepContext& ctx);
 
 // For a divergence in the form of one output only: rewrites the model's
-// output for `transition` to the impl's documented form and returns the
-// divergence's index, so the step still runs (and its row is covered) while
-// every other field is compared.
+// output for `transition` to the impl's form and returns the divergence, so
+// the step still runs (and its row is covered) while every other field is
+// compared.
 [[nodiscard]] std::optional<uint32_t> tolerate(
     model::Transition transition, model::Output<model::Concrete>& out);
 

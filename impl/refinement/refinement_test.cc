@@ -115,11 +115,7 @@ const std::set<Transition>& unreachable() {
 const std::map<Transition, std::string_view>& blocked() {
   static const std::map<Transition, std::string_view> m = {
       {Transition::kListenSynCookieSmallMss, "D9"},
-      {Transition::kSynRecvSyn, "D5"},
       {Transition::kSyncOutOfOrder, "D6"},
-      {Transition::kTimeWaitReopenCookie, "D15"},
-      {Transition::kTimeWaitReopenDrop, "D15"},
-      {Transition::kTimeWaitReopenNoListener, "D14"},
   };
   return m;
 }
