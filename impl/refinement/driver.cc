@@ -419,19 +419,24 @@ class Driver {
         break;
     }
     if (spec.seq.base != SeqBase::kArbitrary) seq += spec.seq.offset;
+    // With no record, the server's next number towards this client is the
+    // cookie it was sent, if any.
+    const bool cookie_pending = !record && s.ghost_cookie_sent;
+    const uint32_t snd_nxt = cookie_pending ? cookie_model_ + 1 : s.snd_nxt;
+    const uint32_t snd_una = cookie_pending ? cookie_model_ + 1 : s.snd_una;
     uint32_t ack = 0;
     switch (spec.ack_number.base) {
       case AckBase::kSndNxt:
-        ack = s.snd_nxt;
+        ack = snd_nxt;
         break;
       case AckBase::kSndUna:
-        ack = s.snd_una;
+        ack = snd_una;
         break;
       case AckBase::kOldest:
-        ack = s.snd_una - s.max_snd_wnd;
+        ack = snd_una - s.max_snd_wnd;
         break;
       case AckBase::kHalfSpace:
-        ack = s.snd_nxt + 0x80000000u;
+        ack = snd_nxt + 0x80000000u;
         break;
       case AckBase::kCookie:
         ack = cookie_model_ + 1;

@@ -251,8 +251,24 @@ rc::Gen<std::vector<Step>> script() {
       // Passive close (CLOSE-WAIT → LAST-ACK → closed).
       {1, gen::just(V{seg(in_order(false, true, true)), call(StepKind::kClose),
                       seg(in_order(false, true, false))})},
-      // In TIME-WAIT: a newer SYN (RFC 6191) or the 2·MSL timer.
+      // In TIME-WAIT: a newer SYN (RFC 6191), alone, with no listener, or
+      // with a full SYN queue; RSTs at and beyond RCV.NXT; the 2·MSL timer.
       {1, gen::just(V{seg(in_order(true, false, false, SeqBase::kRcvNxt))})},
+      {1, gen::just(V{call(StepKind::kCloseListener),
+                      seg(in_order(true, false, false, SeqBase::kRcvNxt)),
+                      call(StepKind::kListen)})},
+      {1, gen::just(V{call(StepKind::kOtherSyn), call(StepKind::kOtherSyn),
+                      call(StepKind::kOtherSyn),
+                      seg(in_order(true, false, false, SeqBase::kRcvNxt))})},
+      {1, gen::map(gen::element<int32_t>(0, 1),
+                   [](int32_t off) {
+                     SegmentSpec rst = in_order(false, false, false);
+                     rst.rst = true;
+                     rst.seq.offset = off;
+                     return V{seg(rst)};
+                   })},
+      // A segment without ACK (SYN-RECEIVED drops it).
+      {1, gen::just(V{seg(in_order(false, false, true))})},
       {1, gen::just(V{advance(AdvanceTo::kTimeWait)})},
       // Background clients fill the SYN queue, some complete.
       {1,
