@@ -75,12 +75,10 @@ void Connection::send_fin(ConnectionEnv& env) {
 }
 
 void Connection::send_rst(ConnectionEnv& env) {
-  // RFC 9293 §3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>.
-  wire::Segment s = make_segment(wire::flags::kRst, env);
-  s.ack = 0;
-  s.window = 0;
-  s.options = {};
-  env.output.send(s);
+  // RFC 9293 §3.10.4 ABORT, in Linux's form (tcp_send_active_reset, and the
+  // model's): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> with window and
+  // timestamps, so the peer accepts it in any synchronized state.
+  env.output.send(make_segment(wire::flags::kRst | wire::flags::kAck, env));
 }
 
 void Connection::arm_retransmit_timer(ConnectionEnv& env) {

@@ -338,17 +338,22 @@ TEST(Established, CloseWithUnreadDataSendsRst) {
           .payload = data});
   (void)h.PopSent();
   EXPECT_EQ(h.stack().close(c.socket, h.now()), Error::kOk);
-  h.ExpectSent({.seq = c.iss + 1, .flags = kRst});
+  h.ExpectSent({.seq = c.iss + 1,
+                .ack = kSeq + 3,
+                .flags = kRst | kAck,
+                .window = 64 * 1024 - 3});
   EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
   EXPECT_EQ(h.counters().TCPAbortOnClose, 1u);
 }
 
-// abort() sends <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.4).
+// abort() resets (RFC 9293 §3.10.4) in Linux's form:
+// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>.
 TEST(Established, AbortSendsRst) {
   Harness h;
   const Conn c = EstablishPlain(h);
   EXPECT_EQ(h.stack().abort(c.socket, h.now()), Error::kOk);
-  h.ExpectSent({.seq = c.iss + 1, .flags = kRst});
+  h.ExpectSent(
+      {.seq = c.iss + 1, .ack = kSeq, .flags = kRst | kAck, .window = 65535});
   EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
   EXPECT_EQ(h.stack().abort(c.socket, h.now()), Error::kBadHandle);
 }
@@ -405,7 +410,8 @@ TEST(Established, UnacknowledgedFinIsRetransmittedThenReset) {
   h.Advance(seconds(2));
   h.ExpectSent(fin);
   h.Advance(seconds(4));
-  h.ExpectSent({.seq = c.iss + 2, .flags = kRst});
+  h.ExpectSent(
+      {.seq = c.iss + 2, .ack = kSeq, .flags = kRst | kAck, .window = 65535});
   EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
 }
 
@@ -437,7 +443,8 @@ TEST(Established, DataAfterCloseResets) {
           .flags = kAck,
           .window = 100,
           .payload = data});
-  h.ExpectSent({.seq = c.iss + 2, .flags = kRst});
+  h.ExpectSent(
+      {.seq = c.iss + 2, .ack = kSeq, .flags = kRst | kAck, .window = 65535});
   EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
   EXPECT_EQ(h.counters().TCPAbortOnData, 1u);
 }

@@ -146,12 +146,12 @@ Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
   }
   p.ts_offset = ts_offset;
   p.from_cookie = true;
+  // With the accept queue full a cookie ACK is dropped whatever the
+  // overflow policy (Linux tcp_get_cookie_sock; the model's choice 4).
   uint32_t socket;
-  if (admit_child(p, seg, hash, now, &socket) == Admission::kQueued) {
-    return Verdict::kAccepted;
-  }
-  if (listeners[l].options.overflow == OverflowPolicy::kReset) send_reset(seg);
-  return Verdict::kDroppedInvalid;
+  return admit_child(p, seg, hash, now, &socket) == Admission::kQueued
+             ? Verdict::kAccepted
+             : Verdict::kDroppedInvalid;
 }
 
 }  // namespace tcpref::tcp

@@ -52,7 +52,8 @@ TEST(StackApi, ObserverHearsAcceptAndSocketReadiness) {
             ready::kReadable | ready::kClosed | ready::kReset);
 }
 
-// close_listener resets queued children (<SEQ=SND.NXT><CTL=RST>) and drops
+// close_listener resets queued children (<SEQ=SND.NXT><ACK=RCV.NXT>
+// <CTL=RST,ACK>, Linux inet_csk_listen_stop) and drops
 // request socks silently; the port is closed afterwards.
 TEST(StackApi, CloseListenerResetsChildrenAndDropsRequests) {
   Harness h;
@@ -64,7 +65,8 @@ TEST(StackApi, CloseListenerResetsChildrenAndDropsRequests) {
           .window = 65535});
   (void)h.PopSent();
   h.stack().close_listener(l, h.now());
-  h.ExpectSent({.seq = iss + 1, .flags = kRst});
+  h.ExpectSent(
+      {.seq = iss + 1, .ack = kIrs + 1, .flags = kRst | kAck, .window = 65535});
   h.ExpectNothingSent();
   EXPECT_EQ(h.Inspect(kClientPort).kind, RecordKind::kNone);
   EXPECT_EQ(h.Inspect(kClientPort + 1).kind, RecordKind::kNone);
