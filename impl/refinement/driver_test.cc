@@ -239,19 +239,11 @@ TEST(KnownDivergence, D18CookieFromClosedListener) {
               {S(Syn()), Call(StepKind::kCloseListener),
                Call(StepKind::kListen), S(ack(Ack(), AckBase::kCookie))});
 }
-TEST(KnownDivergence, D19CookieAckAtFullQueueAbort) {
-  ExpectKnown(
-      Id::kD19CookieAckAtFullQueueAbort,
-      config(model::CookieMode::kWhenFull, false, true, 0),
-      {Call(StepKind::kOtherSyn), Call(StepKind::kOtherSyn),
-       Call(StepKind::kOtherSyn), S(Syn()), Call(StepKind::kOtherComplete),
-       S(ack(Ack(), AckBase::kCookie))});
-}
 TEST(KnownDivergence, EveryEntryHasATest) {
   EXPECT_EQ(known_divergences().size(), static_cast<size_t>(Id::kCount));
 }
 
-// Fixed in impl/tcp (e220e54) after the property found them; kept as
+// Fixed in impl/tcp (e220e54, 23ee719) after the property found them; kept as
 // agreement traces so they stay fixed.
 TEST(FormerDivergence, D02BadAckOutOfWindowAnsweredWithRst) {
   const RunResult r = RunTrace(
@@ -279,6 +271,15 @@ TEST(FormerDivergence, D13TsOnPlainCookieAckIgnored) {
       {S(Syn()), S(ts(ack(Ack(), AckBase::kCookie), TsClass::kNewer))});
   EXPECT_FALSE(r.diverged) << r.trace;
   EXPECT_EQ(r.transitions.back(), model::Transition::kListenAckCookie);
+}
+TEST(FormerDivergence, D19CookieAckAtFullQueueDroppedUnderAbort) {
+  const RunResult r = RunTrace(
+      config(model::CookieMode::kWhenFull, false, true, 0),
+      {Call(StepKind::kOtherSyn), Call(StepKind::kOtherSyn),
+       Call(StepKind::kOtherSyn), S(Syn()), Call(StepKind::kOtherComplete),
+       S(ack(Ack(), AckBase::kCookie))});
+  EXPECT_FALSE(r.diverged) << r.trace;
+  EXPECT_EQ(r.transitions.back(), model::Transition::kListenAckCookieOverflow);
 }
 std::vector<Step> ToTimeWait(bool cookie = false) {
   const std::vector<Step> handshake =

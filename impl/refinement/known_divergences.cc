@@ -80,12 +80,13 @@ const std::vector<KnownDivergence>& known_divergences() {
        "the model has no PAWS.",
        "docs/MODEL.md choice 10"},
       {"D4 RST form when a listener closes",
-       "close() on a listener resets each queued child. The model sends "
-       "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> with window and timestamps "
-       "(Linux inet_csk_listen_stop → tcp_send_active_reset, and "
-       "docs/MODEL.md choice 16); impl sends <SEQ=SND.NXT><CTL=RST> (RFC "
-       "9293 §3.10.4 ABORT). Both are valid resets; impl differs from the "
-       "documented choice. Tolerated: every other field is compared.",
+       "close() on a listener resets each queued child with "
+       "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>. The model (b394297) sends "
+       "it bare: window 0, no TSopt; impl (23ee719) sends it as Linux's "
+       "tcp_send_active_reset does, with the window and, when negotiated, "
+       "timestamps. Both are valid resets; the two owners changed it in "
+       "opposite directions. Tolerated: kind, SEQ, ACK and flags are "
+       "compared, the window and TSopt are taken from impl's form.",
        ""},
       {"D6 acceptable segment not at RCV.NXT",
        "In a synchronized state an acceptable segment with an acceptable "
@@ -145,13 +146,6 @@ const std::vector<KnownDivergence>& known_divergences() {
        "are on); impl answers RST because the new listener has sent no "
        "cookie recently (Linux tcp_synq_no_recent_overflow, per listener).",
        "docs/MODEL.md choice 13"},
-      {"D19 cookie ACK at a full accept queue, abort policy",
-       "A valid cookie ACK while the accept queue is full and "
-       "tcp_abort_on_overflow is on: the model drops it silently "
-       "(docs/MODEL.md choice 4, as Linux's tcp_get_cookie_sock does); impl "
-       "applies OverflowPolicy::kReset and sends RST. Impl differs from the "
-       "documented choice.",
-       ""},
   };
   return list;
 }
@@ -177,9 +171,6 @@ std::optional<uint32_t> classify(const StepContext& c) {
   }
   if (cookie_ack && c.listener_reopened_since_cookie) {
     return hit(Id::kD18CookieFromClosedListener);
-  }
-  if (t == Transition::kListenAckCookieOverflow && c.params.abort_on_overflow) {
-    return hit(Id::kD19CookieAckAtFullQueueAbort);
   }
   if (cookie_ack && ((s.cookie_clock - ((in.ack - 1) >> 3)) & 31) == 2) {
     return hit(Id::kD17CookieLifetime);
@@ -214,17 +205,16 @@ std::optional<uint32_t> classify(const StepContext& c) {
   return std::nullopt;
 }
 
-std::optional<uint32_t> tolerate(Transition transition,
+std::optional<uint32_t> tolerate(Transition transition, const State& before,
+                                 const Input& input,
                                  model::Output<model::Concrete>& out) {
-  if (transition == Transition::kAppCloseListenerQueued) {
-    out.flag_ack = false;
-    out.ack = 0;
-    out.wnd = 0;
-    out.ts_present = false;
-    out.tsval = out.tsecr = 0;
-    return hit(Id::kD4ListenerCloseRstForm);
-  }
-  return std::nullopt;
+  if (transition != Transition::kAppCloseListenerQueued) return std::nullopt;
+  const uint32_t shift = before.rcv_wscale > 14 ? 14 : before.rcv_wscale;
+  out.wnd = before.rcv_wnd >> shift;
+  out.ts_present = before.ts_ok;
+  out.tsval = before.ts_ok ? input.now : 0;
+  out.tsecr = before.ts_ok ? before.ts_recent : 0;
+  return hit(Id::kD4ListenerCloseRstForm);
 }
 
 }  // namespace tcpref::refinement

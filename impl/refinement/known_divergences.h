@@ -25,7 +25,8 @@
 
 namespace tcpref::refinement {
 
-// Numbered as first reported (D2, D5, D12-D15 are fixed in impl/tcp).
+// Numbered as first reported (D2, D5, D12-D15 and D19 are fixed in
+// impl/tcp).
 enum class DivergenceId : uint32_t {
   kD1CookieSynAckOptions,
   kD3NoPaws,
@@ -39,7 +40,6 @@ enum class DivergenceId : uint32_t {
   kD16CookieIndexNotAuthenticated,
   kD17CookieLifetime,
   kD18CookieFromClosedListener,
-  kD19CookieAckAtFullQueueAbort,
   kCount,
 };
 
@@ -68,10 +68,13 @@ struct StepContext {
 [[nodiscard]] std::optional<uint32_t> classify(const StepContext& ctx);
 
 // For a divergence in the form of one output only: rewrites the model's
-// output for `transition` to the impl's form and returns the divergence, so
-// the step still runs (and its row is covered) while every other field is
-// compared.
+// output for `transition` (taken from `before` with `input`) into the
+// impl's form and returns the divergence, so the step still runs (and its
+// row is covered) while every other field is compared.
 [[nodiscard]] std::optional<uint32_t> tolerate(
-    model::Transition transition, model::Output<model::Concrete>& out);
+    model::Transition transition,
+    const model::ModelState<model::Concrete>& before,
+    const model::Input<model::Concrete>& input,
+    model::Output<model::Concrete>& out);
 
 }  // namespace tcpref::refinement
