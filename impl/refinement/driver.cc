@@ -65,9 +65,7 @@ tcp::StackConfig stack_config(const RefinementConfig& c) {
   s.max_sockets = 128;
   s.max_time_wait = 64;
   s.mtu = 1500;
-  // Our window shift is 0: the model's RCV.WND stays at the SYN-ACK's
-  // 65535 for the whole connection (docs/MODEL.md, "Refinement").
-  s.window_scale = 0;
+  s.window_scale = c.window_shift;
   s.receive_buffer = kReceiveBuffer;
   s.timestamps = c.timestamps;
   s.sack = true;
@@ -118,7 +116,7 @@ model::Params<Concrete> model_params(const RefinementConfig& c) {
   p.rfc1337 = c.rfc1337;
   p.max_synack_retries = c.synack_retries;
   p.our_mss = 1460;  // MTU 1500 - 40
-  p.rcv_wscale = 0;
+  p.rcv_wscale = c.window_shift;
   p.ws_enabled = true;
   p.sack_enabled = true;
   p.ts_enabled = c.timestamps;

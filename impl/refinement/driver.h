@@ -34,6 +34,10 @@ struct RefinementConfig {
   uint32_t backlog = 1;
   uint32_t syn_queue_limit = 3;  // small, so SYN-queue overflow is reachable
   uint8_t synack_retries = 2;    // small, so expiry is reachable
+  // Our window shift. The standard configurations use 0: the model's
+  // RCV.WND never grows past the SYN-ACK's 65535, impl's does once scaling
+  // is negotiated (driver_test: D20).
+  uint8_t window_shift = 0;
 };
 
 // cookies off/auto/always × both overflow policies × timestamps on/off ×
