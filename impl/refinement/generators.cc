@@ -267,6 +267,10 @@ rc::Gen<std::vector<Step>> script() {
                      rst.seq.offset = off;
                      return V{seg(rst)};
                    })},
+      // A request sock whose SYN-ACK is never answered (retries, expiry).
+      {1, gen::just(V{seg(in_order(true, false, false, SeqBase::kIrs)),
+                      advance(AdvanceTo::kSynAck), advance(AdvanceTo::kSynAck),
+                      advance(AdvanceTo::kSynAck)})},
       // A segment without ACK (SYN-RECEIVED drops it).
       {1, gen::just(V{seg(in_order(false, false, true))})},
       {1, gen::just(V{advance(AdvanceTo::kTimeWait)})},
