@@ -38,9 +38,7 @@ Admission Stack::Impl::admit_child(const ChildParams& p,
   c.ts_offset = p.ts_offset;
   c.from_cookie = p.from_cookie;
   c.listener = p.listener;
-  c.rx = ReceiveBuffer(std::span<uint8_t>(
-      receive_arena.get() + static_cast<size_t>(*s) * config.receive_buffer,
-      config.receive_buffer));
+  attach_buffers(*s);
   // RFC 9293 §3.10.7.4 SYN-RECEIVED → ESTABLISHED: SND.WND from this ACK
   // (scaled: RFC 7323 §2.2), SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
   c.snd_wnd = static_cast<uint32_t>(ack.window) << c.snd_wscale;
@@ -50,6 +48,7 @@ Admission Stack::Impl::admit_child(const ChildParams& p,
   c.snd_wl1 = ack.seq;
   c.snd_wl2 = ack.ack;
   c.rcv_adv = c.rcv_nxt + synack_window(config);
+  c.start_transfer(config);
   c.set_state(TcpState::kEstablished, counters);
   ++counters.PassiveOpens;
   c.hashed = true;

@@ -55,9 +55,7 @@ SocketId Stack::Impl::connect(Endpoint local, Endpoint remote, Time now,
   c.snd_una = c.iss;
   c.snd_nxt = c.iss + 1;
   c.rcv_wscale = std::min(config.window_scale, kMaxWindowScale);
-  c.rx = ReceiveBuffer(std::span<uint8_t>(
-      receive_arena.get() + static_cast<size_t>(s) * config.receive_buffer,
-      config.receive_buffer));
+  attach_buffers(s);
   c.hashed = true;
   socket_index.insert(s, hasher(t));
   c.set_state(TcpState::kSynSent, counters);

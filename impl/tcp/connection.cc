@@ -53,10 +53,15 @@ wire::Segment Connection::make_segment(uint8_t flags,
 }
 
 void Connection::send_ack(ConnectionEnv& env) {
-  const wire::Segment s = make_segment(wire::flags::kAck, env);
-  rcv_adv = rcv_nxt +
-            (static_cast<uint32_t>(s.window) << (wscale_ok ? rcv_wscale : 0));
+  wire::Segment s = make_segment(wire::flags::kAck, env);
+  if (sack_ok && !ooo.empty()) {
+    // RFC 2018 §3: with timestamps, three blocks fit in the 40 option bytes.
+    const size_t room = ts_ok ? 3 : wire::kMaxSackBlocks;
+    s.options.sack_block_count = static_cast<uint8_t>(ooo.sack_blocks(
+        std::span<wire::SackBlock>(s.options.sack_blocks.data(), room)));
+  }
   env.output.send(s);
+  sent_ack(s);
 }
 
 void Connection::send_challenge_ack(ConnectionEnv& env) {
@@ -66,12 +71,6 @@ void Connection::send_challenge_ack(ConnectionEnv& env) {
   }
   ++env.counters.TCPChallengeACK;
   send_ack(env);
-}
-
-void Connection::send_fin(ConnectionEnv& env) {
-  env.output.send(make_segment(wire::flags::kFin | wire::flags::kAck, env));
-  snd_nxt += 1;
-  arm_retransmit_timer(env);
 }
 
 void Connection::send_rst(ConnectionEnv& env) {
@@ -87,9 +86,23 @@ void Connection::arm_retransmit_timer(ConnectionEnv& env) {
 }
 
 ConnectionEvent Connection::on_timer(ConnectionEnv& env) {
+  if (dack.due(env.now)) {
+    ++env.counters.DelayedACKs;
+    send_ack(env);
+  }
+  if (linger_due != Time{0} && linger_due <= env.now) {
+    linger_due = Time{0};
+    if (state == TcpState::kFinWait2 && orphaned) {
+      set_state(TcpState::kClosed, env.counters);
+      return ConnectionEvent::kClosed;
+    }
+  }
+  if (timer_due == Time{0} || timer_due > env.now) {
+    return ConnectionEvent::kNone;
+  }
   timer_due = Time{0};
-  ++env.counters.TCPTimeouts;
   if (state == TcpState::kSynSent || state == TcpState::kSynReceived) {
+    ++env.counters.TCPTimeouts;
     if (retransmits >= env.config.syn_retries) {
       ++env.counters.AttemptFails;
       set_state(TcpState::kClosed, env.counters);
@@ -101,31 +114,12 @@ ConnectionEvent Connection::on_timer(ConnectionEnv& env) {
     arm_retransmit_timer(env);
     return ConnectionEvent::kNone;
   }
-  if (state == TcpState::kFinWait1 || state == TcpState::kClosing ||
-      state == TcpState::kLastAck) {
-    if (retransmits >= env.config.orphan_retries) {
-      send_rst(env);
-      set_state(TcpState::kClosed, env.counters);
-      return ConnectionEvent::kClosed;
-    }
-    ++retransmits;
-    ++env.counters.RetransSegs;
-    wire::Segment fin =
-        make_segment(wire::flags::kFin | wire::flags::kAck, env);
-    fin.seq = snd_nxt - 1;
-    env.output.send(fin);
-    arm_retransmit_timer(env);
-    return ConnectionEvent::kNone;
-  }
-  if (state == TcpState::kFinWait2 && orphaned) {
-    set_state(TcpState::kClosed, env.counters);
-    return ConnectionEvent::kClosed;
-  }
-  return ConnectionEvent::kNone;
+  return on_retransmit_timer(env);
 }
 
 IoResult Connection::read(std::span<uint8_t> out, ConnectionEnv& env) {
   if (rx.size() == 0) {
+    if (timed_out) return {0, Error::kTimedOut};
     if (peer_reset) return {0, Error::kConnectionReset};
     if (state == TcpState::kClosed && rcv_nxt == irs) {
       // An active open that failed: no SYN was ever received.
@@ -152,12 +146,15 @@ IoResult Connection::read(std::span<uint8_t> out, ConnectionEnv& env) {
 }
 
 Error Connection::shutdown_write(ConnectionEnv& env) {
+  // RFC 9293 §3.10.4 CLOSE: the FIN follows the data already written.
   if (state == TcpState::kEstablished) {
-    send_fin(env);
+    fin_queued = true;
     set_state(TcpState::kFinWait1, env.counters);
+    transmit(env);
   } else if (state == TcpState::kCloseWait) {
-    send_fin(env);
+    fin_queued = true;
     set_state(TcpState::kLastAck, env.counters);
+    transmit(env);
   } else if (state == TcpState::kClosed) {
     return peer_reset ? Error::kConnectionReset : Error::kNotConnected;
   }
@@ -177,7 +174,7 @@ ConnectionEvent Connection::close(ConnectionEnv& env) {
   }
   (void)shutdown_write(env);
   if (state == TcpState::kFinWait2) {
-    timer_due = env.now + env.config.fin_timeout;
+    linger_due = env.now + env.config.fin_timeout;
   }
   return ConnectionEvent::kNone;
 }
@@ -187,7 +184,8 @@ void Connection::abort(ConnectionEnv& env) {
     send_rst(env);
     set_state(TcpState::kClosed, env.counters);
   }
-  timer_due = Time{0};
+  timer_due = linger_due = Time{0};
+  dack.on_ack_sent();
 }
 
 uint32_t Connection::poll() const {
@@ -196,7 +194,9 @@ uint32_t Connection::poll() const {
                    state == TcpState::kLastAck || state == TcpState::kClosing ||
                    state == TcpState::kClosed;
   if (rx.size() > 0 || eof) events |= ready::kReadable;
-  if (counts_as_established(state)) events |= ready::kWritable;
+  if (counts_as_established(state) && !fin_queued && tx.free() > 0) {
+    events |= ready::kWritable;
+  }
   if (state == TcpState::kClosed) events |= ready::kClosed;
   if (peer_reset) events |= ready::kReset;
   return events;

@@ -9,9 +9,14 @@
 #include <span>
 
 #include "impl/tcp/challenge_ack.h"
+#include "impl/tcp/congestion.h"
 #include "impl/tcp/counters.h"
+#include "impl/tcp/delayed_ack.h"
 #include "impl/tcp/output.h"
+#include "impl/tcp/reassembly.h"
 #include "impl/tcp/receive_buffer.h"
+#include "impl/tcp/rtt_estimator.h"
+#include "impl/tcp/send_buffer.h"
 #include "impl/tcp/stack.h"
 #include "impl/wire/segment.h"
 
@@ -57,11 +62,30 @@ class Connection {
   uint32_t ts_recent = 0, ts_offset = 0;
   ChallengeAckLimiter challenge;
   ReceiveBuffer rx;
+  Reassembly ooo;
+  // Data transfer (transfer.cc): bytes from SND.UNA on, RTO, NewReno.
+  SendBuffer tx;
+  RttEstimator rtt{RttConfig{}};
+  NewReno cc{kDefaultSmss, 0};
+  DelayedAck dack{DelayedAck::kMaxDelay};
+  // After an RTO everything from SND.UNA counts as lost and is resent up to
+  // SND.NXT (go-back-N, as Linux's tcp_enter_loss does without SACK);
+  // rtx_nxt is the next sequence number to resend, SND.NXT when none.
+  uint32_t rtx_nxt = 0;
+  bool fin_queued = false;  // shutdown: FIN follows the last buffered byte
+  bool fin_sent = false;    // SND.NXT is then past the FIN
+  bool ack_owed = false;    // an ACK must go before this event ends
+  bool timed_out = false;   // aborted by the user timeout
+  // Linux's quick-ACK mode at connection start (TCP_MAX_QUICKACKS): the
+  // first segments are ACKed at once so the peer's slow start is not slowed.
+  uint8_t quickacks = 16;
+  Time stalled_since{0};  // oldest unanswered transmission (user timeout)
   // Life cycle.
   bool orphaned = false;    // the application closed its handle
   bool peer_reset = false;  // ended by the peer's RST
   uint8_t retransmits = 0;  // of our SYN, SYN-ACK or FIN, whichever is out
-  Time timer_due{0};        // 0: no timer armed (FIN retransmit/orphan expiry)
+  Time timer_due{0};        // retransmission/persist timer; 0: not armed
+  Time linger_due{0};       // an orphan's FIN-WAIT-2 bound (tcp_fin_timeout)
   // Stack bookkeeping: owning listener and accept queue link.
   uint16_t listener = 0;
   bool queued = false;  // waiting in the listener's accept queue
@@ -74,11 +98,16 @@ class Connection {
   ConnectionResult on_segment(const wire::Segment& seg, ConnectionEnv& env);
   // Active open: our SYN (SYN-SENT) or SYN-ACK (simultaneous open).
   void send_syn(ConnectionEnv& env);
-  // Timer expiry: FIN retransmission or orphan timeout (connection.cc).
+  // Timer expiry: retransmission, persist, delayed ACK, orphan timeout.
   ConnectionEvent on_timer(ConnectionEnv& env);
+  // The earliest armed deadline, 0 when none (what the stack's heap holds).
+  [[nodiscard]] Time deadline() const;
+  // Entering a synchronized state: congestion control from the MSS.
+  void start_transfer(const StackConfig& config);
 
   // Application calls (connection.cc).
   IoResult read(std::span<uint8_t> out, ConnectionEnv& env);
+  IoResult write(std::span<const uint8_t> data, ConnectionEnv& env);
   Error shutdown_write(ConnectionEnv& env);
   // Returns kClosed when the slot can be freed now.
   ConnectionEvent close(ConnectionEnv& env);
@@ -93,12 +122,22 @@ class Connection {
   void set_state(TcpState next, Counters& counters);
   void send_ack(ConnectionEnv& env);
   void send_challenge_ack(ConnectionEnv& env);
+  // Sends what the windows, Nagle and the send buffer allow (transfer.cc).
+  void transmit(ConnectionEnv& env);
 
  private:
+  static constexpr uint16_t kDefaultSmss = 536;
   wire::Segment make_segment(uint8_t flags, ConnectionEnv& env) const;
-  void send_fin(ConnectionEnv& env);
   void send_rst(ConnectionEnv& env);
   void arm_retransmit_timer(ConnectionEnv& env);
+  // transfer.cc
+  [[nodiscard]] uint16_t send_mss() const;
+  void send_data(uint32_t seq, uint32_t len, bool fin, ConnectionEnv& env);
+  void retransmit_head(ConnectionEnv& env);
+  ConnectionEvent on_retransmit_timer(ConnectionEnv& env);
+  void on_ack(const wire::Segment& seg, ConnectionEnv& env);
+  // Any segment carrying our ACK went out: the delayed ACK is settled.
+  void sent_ack(const wire::Segment& s);
   ConnectionResult on_syn_sent(const wire::Segment& seg, ConnectionEnv& env);
   ConnectionResult on_syn_received(const wire::Segment& seg,
                                    ConnectionEnv& env);

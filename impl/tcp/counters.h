@@ -62,7 +62,12 @@ namespace tcpref::tcp {
   X(TCPRcvQDrop)             \
   X(TCPTimeWaitRstDrop)      \
   X(TCPTimeWaitSynDrop)      \
-  X(TCPTimeWaitAck)
+  X(TCPTimeWaitAck)         \
+  X(TCPOFOQueue)             \
+  X(DelayedACKs)             \
+  X(TCPFastRetrans)          \
+  X(TCPWinProbe)             \
+  X(TCPAbortOnTimeout)
 
 struct Counters {
 #define TCPREF_COUNTER_FIELD(name) uint64_t name = 0;

@@ -17,6 +17,11 @@ bool fin_outstanding(TcpState s) {
   return s == TcpState::kFinWait1 || s == TcpState::kClosing ||
          s == TcpState::kLastAck;
 }
+bool immediate_ack_needed(const ReassemblyResult& r) {
+  // RFC 5681 §4.2: out-of-order data, a filled gap, or nothing new (a
+  // duplicate or a segment without room) is ACKed at once.
+  return r.out_of_order || r.filled_gap || r.delivered == 0;
+}
 }  // namespace
 
 ConnectionResult Connection::on_segment(const wire::Segment& seg,
@@ -93,15 +98,7 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
     send_challenge_ack(env);
     return {Verdict::kDroppedInvalid};
   }
-  if (seq_after(seg.ack, snd_una)) snd_una = seg.ack;
-  // RFC 9293 §3.10.7.4: update the send window from the newest segment.
-  if (seq_before(snd_wl1, seg.seq) ||
-      (snd_wl1 == seg.seq && seq_before_eq(snd_wl2, seg.ack))) {
-    snd_wnd = static_cast<uint32_t>(seg.window) << snd_wscale;
-    max_snd_wnd = std::max(max_snd_wnd, snd_wnd);
-    snd_wl1 = seg.seq;
-    snd_wl2 = seg.ack;
-  }
+  on_ack(seg, env);  // transfer.cc: SND.UNA, RTT, NewReno, SND.WND
   // RFC 7323 §4.3: remember TSval from a segment that starts in sequence.
   if (ts_ok && seq_before_eq(seg.seq, rcv_nxt)) {
     ts_recent =
@@ -110,14 +107,15 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   }
 
   ConnectionEvent event = ConnectionEvent::kNone;
-  const bool fin_acked = fin_outstanding(state) && snd_una == snd_nxt;
+  const bool fin_acked =
+      fin_outstanding(state) && fin_sent && snd_una == snd_nxt;
   if (fin_acked) {
     timer_due = Time{0};
     retransmits = 0;
     if (state == TcpState::kFinWait1) {
       set_state(TcpState::kFinWait2, c);
       // Linux tcp_fin_timeout: an orphan does not wait for the peer forever.
-      if (orphaned) timer_due = env.now + env.config.fin_timeout;
+      if (orphaned) linger_due = env.now + env.config.fin_timeout;
     } else if (state == TcpState::kClosing) {
       return {Verdict::kAccepted, ConnectionEvent::kTimeWait};
     } else {  // LAST-ACK
@@ -126,8 +124,6 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
     }
   }
 
-  bool need_ack = false;
-  uint32_t end = seg.seq;  // sequence number just past the bytes we kept
   const auto payload = seg.payload;
   if (!payload.empty() && receives_data(state)) {
     if (orphaned) {
@@ -137,31 +133,30 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
       set_state(TcpState::kClosed, c);
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }
-    if (seq_after(seg.seq, rcv_nxt)) {
-      // Out of order: no reassembly queue yet (issue 5); a duplicate ACK
-      // tells the peer what we miss.
-      ++c.TCPOFODrop;
-      send_ack(env);
-      return {Verdict::kAccepted};
+    // RFC 9293 §3.10.7.4 "seventh": duplicates trimmed, in-order bytes
+    // delivered, later ones held in the out-of-order queue.
+    const ReassemblyResult r = ooo.insert(seg.seq, payload, rcv_nxt, wnd, rx);
+    if (r.queued > 0) ++c.TCPOFOQueue;
+    if (r.dropped > 0) {
+      if (r.out_of_order) {
+        ++c.TCPOFODrop;
+      } else {
+        ++c.TCPRcvQDrop;
+      }
     }
-    const uint32_t skip = rcv_nxt - seg.seq;  // already-received prefix
-    if (skip < payload.size()) {
-      const uint32_t kept = rx.push(payload.subspan(skip));
-      if (kept < payload.size() - skip) ++c.TCPRcvQDrop;
-      rcv_nxt += kept;
-      end = rcv_nxt;
-    } else {
-      end = seg.seq + static_cast<uint32_t>(payload.size());
+    const bool quick = quickacks > 0;
+    if (quick && r.delivered > 0) --quickacks;
+    if (dack.on_data(r.delivered, mss, quick || immediate_ack_needed(r),
+                     env.now)) {
+      ack_owed = true;
     }
-    need_ack = true;
-  } else {
-    end = seg.seq + static_cast<uint32_t>(payload.size());
   }
 
   // RFC 9293 §3.10.7.4 "eighth": a FIN right after everything received.
+  const uint32_t end = seg.seq + static_cast<uint32_t>(payload.size());
   if (seg.has(kFin) && end == rcv_nxt && receives_data(state)) {
     rcv_nxt += 1;
-    need_ack = true;
+    ack_owed = true;
     if (state == TcpState::kEstablished) {
       set_state(TcpState::kCloseWait, c);
     } else if (state == TcpState::kFinWait1) {
@@ -170,7 +165,10 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
       event = ConnectionEvent::kTimeWait;
     }
   }
-  if (need_ack) send_ack(env);
+  // New data the ACK or window allows carries the ACK; otherwise it goes
+  // alone when owed.
+  if (event == ConnectionEvent::kNone) transmit(env);
+  if (ack_owed) send_ack(env);
   return {Verdict::kAccepted, event};
 }
 

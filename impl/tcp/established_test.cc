@@ -168,19 +168,33 @@ TEST(Established, DataBeyondBufferIsTrimmed) {
   EXPECT_EQ(h.counters().TCPRcvQDrop, 1u);
 }
 
-// Out-of-order data is not queued yet (issue 5): a duplicate ACK.
-TEST(Established, OutOfOrderDataGetsDuplicateAck) {
+// RFC 9293 §3.10.7.4 "seventh", RFC 5681 §4.2: out-of-order data is
+// queued and draws an immediate duplicate ACK; the segment that fills the gap
+// delivers both, and RCV.NXT moves past them.
+TEST(Established, OutOfOrderDataIsQueuedUntilTheGapFills) {
   Harness h;
   const Conn c = EstablishPlain(h);
-  const std::array<uint8_t, 10> data{};
+  const std::array<uint8_t, 10> later = {11, 12, 13, 14, 15,
+                                         16, 17, 18, 19, 20};
   h.Send({.seq = kSeq + 10,
           .ack = c.iss + 1,
           .flags = kAck,
           .window = 100,
-          .payload = data});
+          .payload = later});
   h.ExpectSent(AckOf(c.iss, kSeq));
   EXPECT_EQ(h.Inspect().rcv_nxt, kSeq);
-  EXPECT_EQ(h.counters().TCPOFODrop, 1u);
+  EXPECT_EQ(h.counters().TCPOFOQueue, 1u);
+  const std::array<uint8_t, 10> first = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  h.Send({.seq = kSeq,
+          .ack = c.iss + 1,
+          .flags = kAck,
+          .window = 100,
+          .payload = first});
+  h.ExpectSent(AckOf(c.iss, kSeq + 20, 64 * 1024 - 20));
+  std::array<uint8_t, 32> got{};
+  const IoResult r = h.stack().read(c.socket, got, h.now());
+  ASSERT_EQ(r.bytes, 20u);
+  for (uint8_t i = 0; i < 20; ++i) EXPECT_EQ(got[i], i + 1);
 }
 
 // A retransmission overlapping what we have: only the new part is kept.

@@ -23,6 +23,8 @@ std::string_view to_string(Error e) {
       return "ConnectionReset";
     case Error::kClosed:
       return "Closed";
+    case Error::kTimedOut:
+      return "TimedOut";
   }
   return "?";
 }

@@ -21,6 +21,16 @@ std::array<uint8_t, 16> derive_table_key(const std::array<uint8_t, 16>& k) {
   return out;
 }
 
+// Out-of-order ranges per socket: beyond a handful of holes per window,
+// Linux's queue also prunes.
+constexpr uint32_t kOooRanges = 16;
+
+uint32_t floor_pow2(uint32_t n) {
+  uint32_t p = 1;
+  while (p <= n / 2) p *= 2;
+  return n == 0 ? 0 : p;
+}
+
 }  // namespace
 
 Stack::Impl::Impl(const StackConfig& c, PacketSink& sink)
@@ -41,7 +51,25 @@ Stack::Impl::Impl(const StackConfig& c, PacketSink& sink)
       socket_index(c.max_sockets),
       socket_timers(c.max_sockets),
       receive_arena(
-          new uint8_t[static_cast<size_t>(c.max_sockets) * c.receive_buffer]) {}
+          new uint8_t[static_cast<size_t>(c.max_sockets) * c.receive_buffer]),
+      ooo_arena(new uint8_t[static_cast<size_t>(c.max_sockets) *
+                            floor_pow2(c.receive_buffer)]),
+      send_arena(
+          new uint8_t[static_cast<size_t>(c.max_sockets) * c.send_buffer]),
+      ooo_ranges(static_cast<size_t>(c.max_sockets) * kOooRanges),
+      ooo_ring(floor_pow2(c.receive_buffer)) {}
+
+void Stack::Impl::attach_buffers(uint32_t s) {
+  Connection& c = sockets[s];
+  const size_t i = s;
+  c.rx = ReceiveBuffer(std::span<uint8_t>(
+      receive_arena.get() + i * config.receive_buffer, config.receive_buffer));
+  c.ooo = Reassembly(
+      std::span<uint8_t>(ooo_arena.get() + i * ooo_ring, ooo_ring),
+      std::span<OooRange>(ooo_ranges.data() + i * kOooRanges, kOooRanges));
+  c.tx = SendBuffer(std::span<uint8_t>(
+      send_arena.get() + i * config.send_buffer, config.send_buffer));
+}
 
 Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
   const wire::PacketParse p = wire::parse_packet(packet);
@@ -149,11 +177,11 @@ void Stack::Impl::handle_event(uint32_t s, ConnectionEvent event, Time now) {
 }
 
 void Stack::Impl::sync_socket_timer(uint32_t s) {
-  const Connection& c = sockets[s];
-  if (c.timer_due == Time{0}) {
+  const Time due = sockets[s].deadline();
+  if (due == Time{0}) {
     socket_timers.cancel(s);
   } else {
-    socket_timers.schedule(s, c.timer_due);
+    socket_timers.schedule(s, due);
   }
 }
 
@@ -161,7 +189,8 @@ void Stack::Impl::unhash_socket(uint32_t s) {
   Connection& c = sockets[s];
   if (c.hashed) socket_index.erase(s, hasher(c.tuple));
   c.hashed = false;
-  c.timer_due = Time{0};
+  c.timer_due = c.linger_due = Time{0};
+  c.dack.on_ack_sent();
   socket_timers.cancel(s);
 }
 
@@ -309,13 +338,19 @@ IoResult Stack::read(SocketId socket, std::span<uint8_t> out, Time now) {
   Connection* c = live(impl_->sockets, socket);
   if (c == nullptr) return {0, Error::kBadHandle};
   ConnectionEnv e = impl_->env(now);
-  return c->read(out, e);
+  const IoResult r = c->read(out, e);
+  impl_->sync_socket_timer(socket.index);
+  return r;
 }
 
-IoResult Stack::write(SocketId socket, std::span<const uint8_t>, Time) {
-  // Sending data (send buffer, retransmission) is issue 5.
-  if (live(impl_->sockets, socket) == nullptr) return {0, Error::kBadHandle};
-  return {0, Error::kInvalidArgument};
+IoResult Stack::write(SocketId socket, std::span<const uint8_t> data,
+                      Time now) {
+  Connection* c = live(impl_->sockets, socket);
+  if (c == nullptr) return {0, Error::kBadHandle};
+  ConnectionEnv e = impl_->env(now);
+  const IoResult r = c->write(data, e);
+  impl_->sync_socket_timer(socket.index);
+  return r;
 }
 
 Error Stack::shutdown_write(SocketId socket, Time now) {

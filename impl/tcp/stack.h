@@ -88,6 +88,15 @@ struct StackConfig {
   uint8_t syn_retries = 6;
   // How long a closed socket waits in FIN-WAIT-2 (Linux tcp_fin_timeout).
   Time fin_timeout = std::chrono::seconds(60);
+  // Data transfer (issue 5).
+  bool nagle = true;  // RFC 1122 §4.2.3.4; false is TCP_NODELAY
+  // RFC 6298 §2.4 says 1 s; Linux's TCP_RTO_MIN is 200 ms.
+  Time min_rto = std::chrono::milliseconds(200);
+  // RFC 1122 §4.2.3.2: below 0.5 s; Linux's TCP_ATO_MIN is 40 ms.
+  Time delayed_ack = std::chrono::milliseconds(40);
+  // RFC 9293 §3.8.3 USER TIMEOUT (RFC 793 suggested 5 minutes): how long
+  // sent data may stay unacknowledged before the connection is reset.
+  Time user_timeout = std::chrono::minutes(5);
   // Per-connection challenge ACK budget (RFC 5961 §7; no global counter, which
   // was CVE-2016-5696's side channel).
   uint32_t challenge_acks_per_second = 10;
@@ -133,7 +142,8 @@ enum class Error : uint8_t {
   kInvalidArgument,
   kNotConnected,
   kConnectionReset,
-  kClosed,  // write after shutdown/close
+  kClosed,    // write after shutdown/close
+  kTimedOut,  // the user timeout reset the connection
 };
 
 [[nodiscard]] std::string_view to_string(Error e);

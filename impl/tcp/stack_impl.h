@@ -71,9 +71,15 @@ struct Stack::Impl {
   Pool<Connection> sockets;
   FlowIndex socket_index;
   TimerHeap socket_timers;
-  // receive_buffer bytes per socket slot, left uninitialised so the kernel
-  // commits pages only as sockets use them.
+  // receive_buffer bytes per socket slot (and as much again, rounded down
+  // to a power of two, for the out-of-order queue), send_buffer bytes per
+  // slot: left uninitialised so the kernel commits pages only as sockets
+  // use them.
   std::unique_ptr<uint8_t[]> receive_arena;
+  std::unique_ptr<uint8_t[]> ooo_arena;
+  std::unique_ptr<uint8_t[]> send_arena;
+  std::vector<OooRange> ooo_ranges;
+  uint32_t ooo_ring = 0;  // out-of-order ring bytes per slot
 
   // stack.cc
   Verdict receive(std::span<const uint8_t> packet, Time now);
@@ -84,6 +90,8 @@ struct Stack::Impl {
   Verdict socket_segment(uint32_t s, const wire::Segment& seg, Time now);
   void handle_event(uint32_t s, ConnectionEvent event, Time now);
   void sync_socket_timer(uint32_t s);
+  // Gives a freshly allocated socket slot its buffers from the arenas.
+  void attach_buffers(uint32_t s);
   void unhash_socket(uint32_t s);
   void free_socket(uint32_t s);
   Verdict no_socket(const wire::Segment& seg);

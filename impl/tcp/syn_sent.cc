@@ -86,6 +86,7 @@ ConnectionResult Connection::on_syn_sent(const wire::Segment& seg,
   if (ack) {
     snd_una = seg.ack;
     timer_due = Time{0};
+    start_transfer(env.config);
     set_state(TcpState::kEstablished, c);
     send_ack(env);
     return {Verdict::kAccepted};
@@ -146,6 +147,7 @@ ConnectionResult Connection::on_syn_received(const wire::Segment& seg,
   snd_wl2 = seg.ack;
   timer_due = Time{0};
   retransmits = 0;
+  start_transfer(env.config);
   set_state(TcpState::kEstablished, c);
   return on_segment(seg, env);
 }

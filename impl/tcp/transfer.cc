@@ -1,0 +1,252 @@
+// Data transfer on a synchronized connection: write() into the send buffer,
+// segmentation (RFC 9293 §3.8.6, Nagle), ACK processing, the retransmission
+// timer (RFC 6298), NewReno (RFC 5681, RFC 6582), zero-window probing and the
+// user timeout. Linux: tcp_sendmsg, tcp_write_xmit, tcp_ack,
+// tcp_retransmit_timer, tcp_probe_timer.
+#include <algorithm>
+
+#include "impl/tcp/connection.h"
+#include "impl/tcp/isn.h"
+#include "impl/tcp/seq.h"
+
+namespace tcpref::tcp {
+
+namespace {
+bool may_write(TcpState s) {
+  return s == TcpState::kEstablished || s == TcpState::kCloseWait;
+}
+// States in which our data or FIN may still be (re)sent.
+bool sends(TcpState s) {
+  return s == TcpState::kEstablished || s == TcpState::kCloseWait ||
+         s == TcpState::kFinWait1 || s == TcpState::kClosing ||
+         s == TcpState::kLastAck;
+}
+uint32_t seq_min(uint32_t a, uint32_t b) { return seq_before(a, b) ? a : b; }
+}  // namespace
+
+void Connection::start_transfer(const StackConfig& config) {
+  RttConfig r;
+  r.min_rto = config.min_rto;
+  r.initial_rto = config.synack_initial_rto;
+  rtt = RttEstimator(r);
+  cc = NewReno(send_mss(), iss);
+  dack = DelayedAck(config.delayed_ack);
+  rtx_nxt = snd_nxt;
+}
+
+uint16_t Connection::send_mss() const {
+  // RFC 6691: the MSS leaves out TCP options, so our timestamps (12 bytes
+  // with padding) come out of each segment's payload.
+  const uint16_t options = ts_ok ? 12 : 0;
+  return static_cast<uint16_t>(mss > options + 1 ? mss - options : 1);
+}
+
+Time Connection::deadline() const {
+  Time d{0};
+  for (const Time t :
+       {timer_due, linger_due, dack.deadline().value_or(Time{0})}) {
+    if (t != Time{0} && (d == Time{0} || t < d)) d = t;
+  }
+  return d;
+}
+
+IoResult Connection::write(std::span<const uint8_t> data, ConnectionEnv& env) {
+  if (state == TcpState::kClosed) {
+    if (timed_out) return {0, Error::kTimedOut};
+    return {0, peer_reset ? Error::kConnectionReset : Error::kNotConnected};
+  }
+  if (state == TcpState::kSynSent || state == TcpState::kSynReceived) {
+    return {0, Error::kWouldBlock};
+  }
+  if (fin_queued || !may_write(state)) return {0, Error::kClosed};
+  const uint32_t n = tx.append(data);
+  if (n == 0) return {0, data.empty() ? Error::kOk : Error::kWouldBlock};
+  transmit(env);
+  return {n, Error::kOk};
+}
+
+void Connection::sent_ack(const wire::Segment& s) {
+  rcv_adv = rcv_nxt +
+            (static_cast<uint32_t>(s.window) << (wscale_ok ? rcv_wscale : 0));
+  dack.on_ack_sent();
+  ack_owed = false;
+}
+
+void Connection::send_data(uint32_t seq, uint32_t len, bool fin,
+                           ConnectionEnv& env) {
+  using namespace wire::flags;
+  const uint32_t data_end = snd_una + tx.size();
+  uint8_t flags = kAck;
+  if (fin) flags |= kFin;
+  // Linux sets PSH on the segment that empties what the application wrote.
+  if (len > 0 && seq + len == data_end) flags |= kPsh;
+  wire::Segment s = make_segment(flags, env);
+  s.seq = seq;
+  const std::span<uint8_t> scratch = env.output.payload_scratch().first(len);
+  s.payload = scratch.first(tx.peek(seq - snd_una, scratch));
+  env.output.send(s);
+  sent_ack(s);
+}
+
+void Connection::transmit(ConnectionEnv& env) {
+  if (!sends(state)) return;
+  if (seq_before(rtx_nxt, snd_una)) rtx_nxt = snd_una;
+  const uint32_t data_end = snd_una + tx.size();
+  const uint32_t smss = send_mss();
+  const uint32_t wnd = std::min(snd_wnd, cc.cwnd());
+  for (;;) {
+    // After an RTO, [rtx_nxt, SND.NXT) is resent before anything new, and
+    // counts as not in flight (it is presumed lost).
+    const bool resend = seq_before(rtx_nxt, snd_nxt);
+    const uint32_t from = resend ? rtx_nxt : snd_nxt;
+    const uint32_t limit =
+        resend ? snd_nxt : data_end + ((fin_queued && !fin_sent) ? 1 : 0);
+    const uint32_t data_limit = seq_min(limit, data_end);
+    const uint32_t len = seq_before(from, data_limit) ? data_limit - from : 0;
+    const bool fin_here = fin_queued && seq_after(limit, data_end);
+    if (len == 0 && !fin_here) break;
+    const uint32_t flight = from - snd_una;
+    const uint32_t usable = wnd > flight ? wnd - flight : 0;
+    const uint32_t n = std::min({len, smss, usable});
+    if (len > 0 && n == 0) break;  // window full
+    const bool fin = fin_here && n == len;
+    if (!resend && n < smss && flight > 0) {
+      // RFC 9293 §3.8.6.2.1: no small segment because the window is small
+      // (sender SWS avoidance); RFC 1122 §4.2.3.4 (Nagle): none while data
+      // is unacknowledged, unless it is the last before our FIN.
+      if (n < len) break;
+      if (env.config.nagle && !fin) break;
+    }
+    send_data(from, n, fin, env);
+    const uint32_t end = from + n + (fin ? 1 : 0);
+    rtt.on_send(end, env.now, resend);
+    if (resend) {
+      ++env.counters.RetransSegs;
+    } else {
+      snd_nxt = end;
+      if (fin) fin_sent = true;
+    }
+    rtx_nxt = end;
+    if (stalled_since == Time{0}) stalled_since = env.now;
+    if (timer_due == Time{0}) timer_due = env.now + rtt.rto();
+  }
+  // RFC 9293 §3.8.6.1: data waits behind a zero window with nothing in
+  // flight to draw an ACK: the persist timer will probe.
+  if (timer_due == Time{0} && snd_una == snd_nxt && tx.size() > 0) {
+    timer_due = env.now + rtt.rto();
+  }
+}
+
+void Connection::retransmit_head(ConnectionEnv& env) {
+  const uint32_t data_end = snd_una + tx.size();
+  const uint32_t n =
+      std::min<uint32_t>(seq_min(snd_nxt, data_end) - snd_una, send_mss());
+  const bool fin = fin_sent && snd_una + n == data_end;
+  if (n == 0 && !fin) return;
+  send_data(snd_una, n, fin, env);
+  const uint32_t end = snd_una + n + (fin ? 1 : 0);
+  rtt.on_send(end, env.now, true);
+  ++env.counters.RetransSegs;
+  // During go-back-N after an RTO the head now counts as resent.
+  if (seq_before(rtx_nxt, snd_nxt) && seq_before(rtx_nxt, end)) rtx_nxt = end;
+}
+
+void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
+  using namespace wire::flags;
+  Counters& c = env.counters;
+  const uint32_t seg_wnd = static_cast<uint32_t>(seg.window) << snd_wscale;
+  // RFC 5681 §2: judged against the window before this segment updates it.
+  const bool duplicate = is_duplicate_ack(
+      snd_una != snd_nxt, static_cast<uint32_t>(seg.payload.size()),
+      seg.has(kSyn) || seg.has(kFin), seg.ack, snd_una, seg_wnd, snd_wnd);
+  if (seq_after(seg.ack, snd_una)) {
+    const uint32_t acked = seg.ack - snd_una;
+    tx.release(acked);  // our FIN's number releases no byte
+    snd_una = seg.ack;
+    std::optional<Time> ts_rtt;
+    if (ts_ok && seg.options.timestamps) {
+      ts_rtt = rtt_from_tsecr(ts_clock(env.now) + ts_offset,
+                              seg.options.timestamps->tsecr);
+    }
+    (void)rtt.on_ack(seg.ack, ts_rtt, env.now);
+    const CongestionDecision d =
+        cc.on_new_ack(seg.ack, acked, snd_nxt - snd_una);
+    retransmits = 0;
+    stalled_since = snd_una == snd_nxt ? Time{0} : env.now;
+    if (d.retransmit) retransmit_head(env);  // RFC 6582 §3.2 step 5
+    // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else
+    // restart it (RFC 6582 §4 Impatient: only on the first partial ACK).
+    if (snd_una == snd_nxt) {
+      timer_due = Time{0};
+    } else if (d.restart_timer || !cc.in_recovery()) {
+      timer_due = env.now + rtt.rto();
+    }
+  } else if (duplicate) {
+    const CongestionDecision d =
+        cc.on_duplicate_ack(seg.ack, snd_nxt - snd_una, snd_nxt);
+    if (d.retransmit) {
+      ++c.TCPFastRetrans;  // RFC 5681 §3.2 step 2: the third duplicate
+      retransmit_head(env);
+    }
+    if (d.restart_timer) timer_due = env.now + rtt.rto();
+  }
+  // A peer that answers our probes with a zero window is alive: the user
+  // timeout is for a silent peer.
+  if (seg_wnd == 0 && seg.ack == snd_una && stalled_since != Time{0}) {
+    stalled_since = env.now;
+  }
+  // RFC 9293 §3.10.7.4: update the send window from the newest segment.
+  if (seq_before(snd_wl1, seg.seq) ||
+      (snd_wl1 == seg.seq && seq_before_eq(snd_wl2, seg.ack))) {
+    snd_wnd = seg_wnd;
+    max_snd_wnd = std::max(max_snd_wnd, snd_wnd);
+    snd_wl1 = seg.seq;
+    snd_wl2 = seg.ack;
+  }
+}
+
+ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
+  Counters& c = env.counters;
+  if (snd_una == snd_nxt) {
+    // Persist timer (RFC 9293 §3.8.6.1): one new byte probes the zero
+    // window; from then on it is in flight and the RTO resends it.
+    if (!sends(state) || tx.size() == 0) return ConnectionEvent::kNone;
+    if (snd_wnd > 0) {
+      transmit(env);
+      return ConnectionEvent::kNone;
+    }
+    ++c.TCPWinProbe;
+    send_data(snd_nxt, 1, false, env);
+    snd_nxt += 1;
+    rtx_nxt = snd_nxt;
+    rtt.on_send(snd_nxt, env.now, false);
+    if (stalled_since == Time{0}) stalled_since = env.now;
+    timer_due = env.now + rtt.rto();
+    return ConnectionEvent::kNone;
+  }
+  ++c.TCPTimeouts;
+  const bool user_timeout = stalled_since != Time{0} &&
+                            env.now - stalled_since >= env.config.user_timeout;
+  // Linux tcp_orphan_retries bounds how long a FIN is retransmitted.
+  const bool fin_gives_up =
+      fin_sent && retransmits >= env.config.orphan_retries;
+  if (user_timeout || fin_gives_up) {
+    ++c.TCPAbortOnTimeout;
+    timed_out = user_timeout;
+    send_rst(env);
+    set_state(TcpState::kClosed, c);
+    return ConnectionEvent::kClosed;
+  }
+  ++retransmits;
+  // RFC 6298 §5.4-5.6 with RFC 5681 §3.1 eq. 4: resend the first segment,
+  // back off, and slow-start the rest from SND.UNA.
+  rtt.backoff();
+  cc.on_rto(snd_nxt - snd_una, snd_nxt);
+  rtx_nxt = snd_una;
+  retransmit_head(env);
+  transmit(env);
+  timer_due = env.now + rtt.rto();
+  return ConnectionEvent::kNone;
+}
+
+}  // namespace tcpref::tcp
