@@ -122,6 +122,9 @@ void Worker::on_packet(std::span<const uint8_t> packet, tun::Time now) {
 void Worker::on_tick(tun::Time now) {
   stack_.advance(now);
   if (options_.mode != Mode::kHold) accept_all(now);
+  // Apps serving /metrics read the board: it must include this tick's
+  // packets and accepts.
+  publish();
   serve_all(now);
   publish();
 }
