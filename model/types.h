@@ -73,10 +73,11 @@ std::string_view name(OutputKind k);
 std::string_view name(AppEvent e);
 
 // Constants of the model (documented in docs/MODEL.md).
-inline constexpr uint32_t kMaxBacklog = 4096;       // net.core.somaxconn
-inline constexpr uint32_t kDefaultMss = 536;        // RFC 9293 §3.7.1
-inline constexpr uint32_t kMaxWindowScale = 14;     // RFC 7323 §2.3
-inline constexpr uint32_t kMaxCookieAge = 2;        // cookie clock ticks
+inline constexpr uint32_t kMaxBacklog = 4096;    // net.core.somaxconn
+inline constexpr uint32_t kDefaultMss = 536;     // RFC 9293 §3.7.1
+inline constexpr uint32_t kMaxWindowScale = 14;  // RFC 7323 §2.3
+// Linux __cookie_v4_check: a cookie MAX_SYNCOOKIE_AGE (2) ticks old is stale.
+inline constexpr uint32_t kMaxCookieAge = 1;        // cookie clock ticks
 inline constexpr uint32_t kTimeWaitIssGap = 65537;  // new ISS past SND.NXT
 inline constexpr uint32_t kCookieMssTable[] = {536, 1300, 1440, 1460};
 

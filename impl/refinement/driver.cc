@@ -78,6 +78,8 @@ tcp::StackConfig stack_config(const RefinementConfig& c) {
   // any run (at most ~12 doublings fit in a scenario's clock).
   s.orphan_retries = 20;
   s.fin_timeout = std::chrono::hours(1000);
+  // Likewise the user timeout (RFC 9293 §3.8.3): the model has no RTO.
+  s.user_timeout = std::chrono::hours(1000);
   // The model sends every challenge ACK; RFC 5961 §7's rate limit is policy.
   s.challenge_acks_per_second = UINT32_MAX;
   for (uint8_t i = 0; i < 16; ++i) {
@@ -538,11 +540,14 @@ class Driver {
   }
 
   // The segments sent to the tracked client since the last drain (others
-  // are dropped). During clock advances, retransmitted FINs are left out:
-  // the model has no retransmission timer (docs/MODEL.md, "Refinement").
+  // are dropped). Retransmitted FINs are left out: the model retransmits
+  // nothing (docs/MODEL.md, "Refinement"). A FIN is a retransmission during
+  // a clock advance (RTO) or when its SEQ was sent before (fast retransmit
+  // on duplicate ACKs, RFC 5681 §3.2).
   std::vector<wire::Segment> drain(bool advancing) {
     std::vector<wire::Segment> out;
     const tcp::ConnectionView v = stack_->inspect(tracked());
+    if (v.kind != tcp::RecordKind::kSocket) last_fin_seq_.reset();
     while (!sink_.packets.empty()) {
       packets_.push_back(std::move(sink_.packets.front()));
       sink_.packets.pop_front();
@@ -553,9 +558,10 @@ class Driver {
       }
       const wire::Segment& s = p.segment;
       if (s.dst_addr != kClientAddr || s.dst_port != kClientPort) continue;
-      if (advancing && s.has(wire::flags::kFin) && !s.has(wire::flags::kSyn) &&
+      if (s.has(wire::flags::kFin) && !s.has(wire::flags::kSyn) &&
           v.kind == tcp::RecordKind::kSocket && s.seq + 1 == v.snd_nxt) {
-        continue;
+        if (advancing || last_fin_seq_ == s.seq) continue;
+        last_fin_seq_ = s.seq;
       }
       out.push_back(s);
     }
@@ -717,6 +723,7 @@ class Driver {
   Alignment align_;
   std::optional<uint32_t> ts_offset_;
   uint32_t last_server_tsval_ = 0;
+  std::optional<uint32_t> last_fin_seq_;  // SEQ of the FIN compared last
   uint32_t cookie_model_ = 0, cookie_impl_ = 0;
   bool closed_since_cookie_ = false;
   std::optional<Time> synack_due_, time_wait_due_;

@@ -134,12 +134,6 @@ const std::vector<KnownDivergence>& known_divergences() {
        "bits), so an ACK of cookie+2 passes with another MSS, as in Linux; "
        "impl's MAC covers the index and answers RST.",
        "docs/MODEL.md choice 13"},
-      {"D17 cookie lifetime",
-       "The model accepts a cookie up to kMaxCookieAge = 2 clock ticks old "
-       "(three 64 s epochs); impl accepts its own epoch and the next, as "
-       "Linux does (__cookie_v4_check: diff >= MAX_SYNCOOKIE_AGE (2) is "
-       "stale). Model off by one.",
-       ""},
       {"D18 cookie from a closed listener",
        "A cookie sent before the listener was closed and opened again: the "
        "model accepts its ACK (valid cookies are accepted whenever cookies "
@@ -171,9 +165,6 @@ std::optional<uint32_t> classify(const StepContext& c) {
   }
   if (cookie_ack && c.listener_reopened_since_cookie) {
     return hit(Id::kD18CookieFromClosedListener);
-  }
-  if (cookie_ack && ((s.cookie_clock - ((in.ack - 1) >> 3)) & 31) == 2) {
-    return hit(Id::kD17CookieLifetime);
   }
   const bool from_syn = t == Transition::kListenSynRequest ||
                         t == Transition::kTimeWaitReopenRequest;

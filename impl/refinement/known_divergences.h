@@ -26,7 +26,7 @@
 namespace tcpref::refinement {
 
 // Numbered as first reported (D2, D5, D12-D15 and D19 are fixed in
-// impl/tcp).
+// impl/tcp; D17 in the model).
 enum class DivergenceId : uint32_t {
   kD1CookieSynAckOptions,
   kD3NoPaws,
@@ -38,7 +38,6 @@ enum class DivergenceId : uint32_t {
   kD10WindowUpdateRule,
   kD11BackgroundAckAtFullQueueAbort,
   kD16CookieIndexNotAuthenticated,
-  kD17CookieLifetime,
   kD18CookieFromClosedListener,
   kCount,
 };
