@@ -156,15 +156,12 @@ void TransitionTable<D>::reply_reset(Effect<D>& e) const {
   e.out = o;
 }
 
-// RFC 9293 §3.10.4 (ABORT): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>.
+// RFC 9293 §3.10.4 (ABORT): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, with the
+// window and timestamps of any segment of the connection, as Linux's
+// tcp_send_active_reset builds it.
 template <class D>
 void TransitionTable<D>::reply_abort(Effect<D>& e) const {
-  Output<D> o;
-  o.kind = code(OutputKind::kRst);
-  o.seq = e.next.snd_nxt;
-  o.ack = e.next.rcv_nxt;
-  o.flag_ack = D::boolean(true);
-  e.out = o;
+  reply_ack(e, OutputKind::kRst);
 }
 
 // RFC 9293 §3.10.7.2; options per RFC 7323 §2.2/§3.2 and RFC 2018 §2: only

@@ -590,13 +590,6 @@ class Driver {
     model::StepResult<Concrete> r = model::step(params_, state_, in);
     state_ = r.next;
     const auto t = static_cast<Transition>(r.transition);
-    if (options_.skip_known_divergences) {
-      if (const std::optional<uint32_t> k = tolerate(t, before, in, r.out)) {
-        ++result_.skipped[*k];
-        trace_ << "   tolerated: known divergence "
-               << known_divergences()[*k].name << "\n";
-      }
-    }
     result_.transitions.push_back(t);
     trace_ << "   model: " << model::to_string(in) << " → " << model::name(t)
            << ", sent " << model::to_string(r.out);

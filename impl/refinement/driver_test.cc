@@ -192,10 +192,6 @@ TEST(KnownDivergence, D03Paws) {
   ExpectKnown(Id::kD3NoPaws, kTs,
               Handshake(true) + std::vector<Step>{S(FinAck())});
 }
-TEST(KnownDivergence, D04ListenerCloseRstForm) {
-  ExpectKnown(Id::kD4ListenerCloseRstForm, kPlain,
-              Handshake() + std::vector<Step>{Call(StepKind::kCloseListener)});
-}
 TEST(KnownDivergence, D06SegmentNotAtRcvNxt) {
   ExpectKnown(
       Id::kD6SegmentNotAtRcvNxt, kPlain,
@@ -290,6 +286,18 @@ TEST(FormerDivergence, D19CookieAckAtFullQueueDroppedUnderAbort) {
        S(ack(Ack(), AckBase::kCookie))});
   EXPECT_FALSE(r.diverged) << r.trace;
   EXPECT_EQ(r.transitions.back(), model::Transition::kListenAckCookieOverflow);
+}
+// Fixed in the model: closing the listener resets a queued child in Linux's
+// tcp_send_active_reset form, with the window and, when negotiated, TSopt.
+TEST(FormerDivergence, D04ListenerCloseRstForm) {
+  for (const RefinementConfig& c : {kPlain, kTs}) {
+    const RunResult r =
+        RunTrace(c, Handshake(c.timestamps) +
+                        std::vector<Step>{Call(StepKind::kCloseListener)});
+    EXPECT_FALSE(r.diverged) << r.trace;
+    EXPECT_EQ(r.transitions.back(), model::Transition::kAppCloseListenerQueued)
+        << r.trace;
+  }
 }
 // Fixed in the model: a cookie two 64 s epochs old is stale on both sides
 // (Linux __cookie_v4_check), and one epoch old is still good.

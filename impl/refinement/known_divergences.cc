@@ -79,15 +79,6 @@ const std::vector<KnownDivergence>& known_divergences() {
        "ACK (§5.3 R1) in SYN-RECEIVED, synchronized states and TIME-WAIT; "
        "the model has no PAWS.",
        "docs/MODEL.md choice 10"},
-      {"D4 RST form when a listener closes",
-       "close() on a listener resets each queued child with "
-       "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>. The model (b394297) sends "
-       "it bare: window 0, no TSopt; impl (23ee719) sends it as Linux's "
-       "tcp_send_active_reset does, with the window and, when negotiated, "
-       "timestamps. Both are valid resets; the two owners changed it in "
-       "opposite directions. Tolerated: kind, SEQ, ACK and flags are "
-       "compared, the window and TSopt are taken from impl's form.",
-       ""},
       {"D6 acceptable segment not at RCV.NXT",
        "In a synchronized state an acceptable segment with an acceptable "
        "ACK but SEQ != RCV.NXT: the model only sends an ACK; impl processes "
@@ -194,18 +185,6 @@ std::optional<uint32_t> classify(const StepContext& c) {
   }
   if (t == Transition::kSyncOutOfOrder) return hit(Id::kD6SegmentNotAtRcvNxt);
   return std::nullopt;
-}
-
-std::optional<uint32_t> tolerate(Transition transition, const State& before,
-                                 const Input& input,
-                                 model::Output<model::Concrete>& out) {
-  if (transition != Transition::kAppCloseListenerQueued) return std::nullopt;
-  const uint32_t shift = before.rcv_wscale > 14 ? 14 : before.rcv_wscale;
-  out.wnd = before.rcv_wnd >> shift;
-  out.ts_present = before.ts_ok;
-  out.tsval = before.ts_ok ? input.now : 0;
-  out.tsecr = before.ts_ok ? before.ts_recent : 0;
-  return hit(Id::kD4ListenerCloseRstForm);
 }
 
 }  // namespace tcpref::refinement

@@ -139,7 +139,7 @@ TEST(RefinementCoverage, EveryTransitionTaken) {
             ? (" [blocked by " + std::string(blocked().at(tr)) + "]").c_str()
             : "");
   }
-  std::printf("known divergences (steps skipped or tolerated):\n");
+  std::printf("known divergences (steps skipped):\n");
   for (size_t i = 0; i < t.skipped.size(); ++i) {
     const KnownDivergence& d = known_divergences()[i];
     std::printf("  %-52s %8llu  %s\n", std::string(d.name).c_str(),
