@@ -9,7 +9,6 @@ namespace tcpref::tcp {
 namespace {
 // Keeps cwnd growth from wrapping; far above any window (2^30).
 constexpr uint32_t kMaxCwnd = 1u << 31;
-constexpr uint32_t kDupAckThreshold = 3;  // RFC 5681 §3.2
 }  // namespace
 
 uint32_t initial_window(uint32_t smss, InitialWindow policy) {
@@ -69,19 +68,20 @@ CongestionDecision NewReno::on_new_ack(uint32_t ack, uint32_t bytes_acked,
 }
 
 CongestionDecision NewReno::on_duplicate_ack(uint32_t ack, uint32_t flight_size,
-                                             uint32_t snd_nxt) {
+                                             uint32_t snd_nxt,
+                                             uint32_t dupthresh) {
   if (in_recovery_) {
     // RFC 5681 §3.2 step 4: each further duplicate inflates cwnd.
     cwnd_ = std::min(kMaxCwnd, cwnd_ + smss_);
     return {};
   }
-  if (++dup_acks_ != kDupAckThreshold) return {};
+  if (++dup_acks_ < dupthresh) return {};
   // RFC 6582 §3.2 step 2: only if the ACK covers more than `recover`, so
   // losses from before a timeout do not trigger a second reduction.
   if (!seq_after(ack, recover_)) return {};
   ssthresh_ = reduced_ssthresh(flight_size);
   recover_ = snd_nxt - 1;
-  cwnd_ = ssthresh_ + kDupAckThreshold * smss_;
+  cwnd_ = ssthresh_ + dup_acks_ * smss_;
   in_recovery_ = true;
   partial_seen_ = false;
   bytes_acked_ = 0;

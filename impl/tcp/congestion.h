@@ -41,6 +41,8 @@ struct CongestionDecision {
 
 class NewReno {
  public:
+  static constexpr uint32_t kDupThresh = 3;  // RFC 5681 §3.2
+
   // `iss` initialises `recover` (RFC 6582 §3.2 step 1).
   NewReno(uint32_t smss, uint32_t iss,
           InitialWindow iw = InitialWindow::kRfc6928);
@@ -50,9 +52,11 @@ class NewReno {
   CongestionDecision on_new_ack(uint32_t ack, uint32_t bytes_acked,
                                 uint32_t flight_size);
   // A duplicate ACK (is_duplicate_ack) for `ack` with `flight_size`
-  // outstanding and SND.NXT at `snd_nxt`.
+  // outstanding and SND.NXT at `snd_nxt`. `dupthresh` is RFC 5681's 3
+  // unless the caller lowers it (RFC 5827 early retransmit).
   CongestionDecision on_duplicate_ack(uint32_t ack, uint32_t flight_size,
-                                      uint32_t snd_nxt);
+                                      uint32_t snd_nxt,
+                                      uint32_t dupthresh = kDupThresh);
   // The retransmission timer expired (RFC 5681 §3.1 eq. 4 and LW;
   // RFC 6582 §3.2 step 4).
   void on_rto(uint32_t flight_size, uint32_t snd_nxt);

@@ -16,6 +16,7 @@
 #include "impl/tcp/reassembly.h"
 #include "impl/tcp/receive_buffer.h"
 #include "impl/tcp/rtt_estimator.h"
+#include "impl/tcp/sack_scoreboard.h"
 #include "impl/tcp/send_buffer.h"
 #include "impl/tcp/stack.h"
 #include "impl/wire/segment.h"
@@ -72,10 +73,14 @@ class Connection {
   // SND.NXT (go-back-N, as Linux's tcp_enter_loss does without SACK);
   // rtx_nxt is the next sequence number to resend, SND.NXT when none.
   uint32_t rtx_nxt = 0;
-  bool fin_queued = false;  // shutdown: FIN follows the last buffered byte
-  bool fin_sent = false;    // SND.NXT is then past the FIN
-  bool ack_owed = false;    // an ACK must go before this event ends
-  bool timed_out = false;   // aborted by the user timeout
+  SackScoreboard sacked;     // what the peer SACKed above SND.UNA
+  uint32_t high_rxt = 0;     // RFC 6675 HighRxt: highest resent in recovery
+  bool probe_armed = false;  // timer_due is a tail loss probe (RFC 8985)
+  bool probe_out = false;    // a probe went out, no ACK has advanced since
+  bool fin_queued = false;   // shutdown: FIN follows the last buffered byte
+  bool fin_sent = false;     // SND.NXT is then past the FIN
+  bool ack_owed = false;     // an ACK must go before this event ends
+  bool timed_out = false;    // aborted by the user timeout
   // Linux's quick-ACK mode at connection start (TCP_MAX_QUICKACKS): the
   // first segments are ACKed at once so the peer's slow start is not slowed.
   uint8_t quickacks = 16;
@@ -123,7 +128,8 @@ class Connection {
   void send_ack(ConnectionEnv& env);
   void send_challenge_ack(ConnectionEnv& env);
   // Sends what the windows, Nagle and the send buffer allow (transfer.cc).
-  void transmit(ConnectionEnv& env);
+  // `cwnd_extra` lets limited transmit (RFC 3042) go past cwnd.
+  void transmit(ConnectionEnv& env, uint32_t cwnd_extra = 0);
 
  private:
   static constexpr uint16_t kDefaultSmss = 536;
@@ -133,7 +139,12 @@ class Connection {
   // transfer.cc
   [[nodiscard]] uint16_t send_mss() const;
   void send_data(uint32_t seq, uint32_t len, bool fin, ConnectionEnv& env);
-  void retransmit_head(ConnectionEnv& env);
+  // Resends one segment from `seq`, up to the next SACKed range.
+  void retransmit_at(uint32_t seq, ConnectionEnv& env);
+  bool retransmit_next_hole(ConnectionEnv& env);
+  // (Re)arms timer_due: the RTO, or a tail loss probe before it.
+  void arm_timer(ConnectionEnv& env);
+  void send_loss_probe(ConnectionEnv& env);
   ConnectionEvent on_retransmit_timer(ConnectionEnv& env);
   void on_ack(const wire::Segment& seg, ConnectionEnv& env);
   // Any segment carrying our ACK went out: the delayed ACK is settled.

@@ -67,6 +67,7 @@ namespace tcpref::tcp {
   X(DelayedACKs)             \
   X(TCPFastRetrans)          \
   X(TCPWinProbe)             \
+  X(TCPLossProbes)           \
   X(TCPAbortOnTimeout)
 
 struct Counters {

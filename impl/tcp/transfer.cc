@@ -88,19 +88,23 @@ void Connection::send_data(uint32_t seq, uint32_t len, bool fin,
   sent_ack(s);
 }
 
-void Connection::transmit(ConnectionEnv& env) {
+void Connection::transmit(ConnectionEnv& env, uint32_t cwnd_extra) {
   if (!sends(state)) return;
   if (seq_before(rtx_nxt, snd_una)) rtx_nxt = snd_una;
   const uint32_t data_end = snd_una + tx.size();
   const uint32_t smss = send_mss();
-  const uint32_t wnd = std::min(snd_wnd, cc.cwnd());
+  const uint32_t wnd = std::min(snd_wnd, cc.cwnd() + cwnd_extra);
   for (;;) {
     // After an RTO, [rtx_nxt, SND.NXT) is resent before anything new, and
-    // counts as not in flight (it is presumed lost).
+    // counts as not in flight (it is presumed lost); SACKed runs are skipped.
+    if (seq_before(rtx_nxt, snd_nxt)) {
+      rtx_nxt = seq_min(sacked.skip_sacked(rtx_nxt), snd_nxt);
+    }
     const bool resend = seq_before(rtx_nxt, snd_nxt);
     const uint32_t from = resend ? rtx_nxt : snd_nxt;
-    const uint32_t limit =
-        resend ? snd_nxt : data_end + ((fin_queued && !fin_sent) ? 1 : 0);
+    const uint32_t limit = resend
+                               ? sacked.hole_end(from, snd_nxt)
+                               : data_end + ((fin_queued && !fin_sent) ? 1 : 0);
     const uint32_t data_limit = seq_min(limit, data_end);
     const uint32_t len = seq_before(from, data_limit) ? data_limit - from : 0;
     const bool fin_here = fin_queued && seq_after(limit, data_end);
@@ -128,7 +132,7 @@ void Connection::transmit(ConnectionEnv& env) {
     }
     rtx_nxt = end;
     if (stalled_since == Time{0}) stalled_since = env.now;
-    if (timer_due == Time{0}) timer_due = env.now + rtt.rto();
+    if (timer_due == Time{0}) arm_timer(env);
   }
   // RFC 9293 §3.8.6.1: data waits behind a zero window with nothing in
   // flight to draw an ACK: the persist timer will probe.
@@ -137,18 +141,31 @@ void Connection::transmit(ConnectionEnv& env) {
   }
 }
 
-void Connection::retransmit_head(ConnectionEnv& env) {
+void Connection::retransmit_at(uint32_t seq, ConnectionEnv& env) {
   const uint32_t data_end = snd_una + tx.size();
+  const uint32_t limit = sacked.hole_end(seq, seq_min(snd_nxt, data_end));
   const uint32_t n =
-      std::min<uint32_t>(seq_min(snd_nxt, data_end) - snd_una, send_mss());
-  const bool fin = fin_sent && snd_una + n == data_end;
+      seq_before(seq, limit) ? std::min<uint32_t>(limit - seq, send_mss()) : 0;
+  const bool fin = fin_sent && seq + n == data_end;
   if (n == 0 && !fin) return;
-  send_data(snd_una, n, fin, env);
-  const uint32_t end = snd_una + n + (fin ? 1 : 0);
+  send_data(seq, n, fin, env);
+  const uint32_t end = seq + n + (fin ? 1 : 0);
   rtt.on_send(end, env.now, true);
   ++env.counters.RetransSegs;
-  // During go-back-N after an RTO the head now counts as resent.
+  if (seq_before(high_rxt, end)) high_rxt = end;
+  // During go-back-N after an RTO this segment now counts as resent.
   if (seq_before(rtx_nxt, snd_nxt) && seq_before(rtx_nxt, end)) rtx_nxt = end;
+}
+
+bool Connection::retransmit_next_hole(ConnectionEnv& env) {
+  // RFC 6675 §4 NextSeg rule 1 (without IsLost's threshold): the first
+  // un-SACKed byte above what this recovery already resent, below SACKed
+  // data.
+  const uint32_t seq =
+      sacked.skip_sacked(seq_after(high_rxt, snd_una) ? high_rxt : snd_una);
+  if (!sacked.sacked_above(seq)) return false;
+  retransmit_at(seq, env);
+  return true;
 }
 
 void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
@@ -156,13 +173,27 @@ void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
   Counters& c = env.counters;
   const uint32_t seg_wnd = static_cast<uint32_t>(seg.window) << snd_wscale;
   // RFC 5681 §2: judged against the window before this segment updates it.
-  const bool duplicate = is_duplicate_ack(
+  const bool plain_duplicate = is_duplicate_ack(
       snd_una != snd_nxt, static_cast<uint32_t>(seg.payload.size()),
       seg.has(kSyn) || seg.has(kFin), seg.ack, snd_una, seg_wnd, snd_wnd);
-  if (seq_after(seg.ack, snd_una)) {
-    const uint32_t acked = seg.ack - snd_una;
+  const bool advanced = seq_after(seg.ack, snd_una);
+  const uint32_t acked = advanced ? seg.ack - snd_una : 0;
+  if (advanced) {
     tx.release(acked);  // our FIN's number releases no byte
+    probe_out = false;
     snd_una = seg.ack;
+    sacked.advance(snd_una);
+  }
+  // RFC 6675 §2: with SACK, an ACK that SACKs new data is a DupAck whether
+  // or not it carries data or a new window (the peer's ACKs often ride on
+  // its own data).
+  const uint32_t newly_sacked =
+      sack_ok ? sacked.update(seg.options.sacks(), snd_una, snd_nxt) : 0;
+  const bool duplicate =
+      !advanced && snd_una != snd_nxt &&
+      (newly_sacked > 0 ||
+       (plain_duplicate && seg.options.sack_block_count == 0));
+  if (advanced) {
     std::optional<Time> ts_rtt;
     if (ts_ok && seg.options.timestamps) {
       ts_rtt = rtt_from_tsecr(ts_clock(env.now) + ts_offset,
@@ -173,20 +204,44 @@ void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
         cc.on_new_ack(seg.ack, acked, snd_nxt - snd_una);
     retransmits = 0;
     stalled_since = snd_una == snd_nxt ? Time{0} : env.now;
-    if (d.retransmit) retransmit_head(env);  // RFC 6582 §3.2 step 5
+    if (d.retransmit) {  // RFC 6582 §3.2 step 5: the next hole
+      if (!sack_ok || !seq_after(high_rxt, snd_una) ||
+          !retransmit_next_hole(env)) {
+        retransmit_at(snd_una, env);
+      }
+    }
     // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else
     // restart it (RFC 6582 §4 Impatient: only on the first partial ACK).
     if (snd_una == snd_nxt) {
       timer_due = Time{0};
     } else if (d.restart_timer || !cc.in_recovery()) {
-      timer_due = env.now + rtt.rto();
+      arm_timer(env);
     }
   } else if (duplicate) {
+    const uint32_t flight = snd_nxt - snd_una;
+    const uint32_t smss = send_mss();
+    // RFC 5827 early retransmit: with fewer than four segments out and no
+    // new data to send, fewer duplicates can ever arrive.
+    const uint32_t segments = (flight + smss - 1) / smss;
+    const bool nothing_new =
+        snd_nxt == snd_una + tx.size() || snd_nxt - snd_una >= snd_wnd;
+    const uint32_t dupthresh =
+        segments >= 2 && segments < NewReno::kDupThresh + 1 && nothing_new
+            ? segments - 1
+            : NewReno::kDupThresh;
     const CongestionDecision d =
-        cc.on_duplicate_ack(seg.ack, snd_nxt - snd_una, snd_nxt);
+        cc.on_duplicate_ack(seg.ack, flight, snd_nxt, dupthresh);
     if (d.retransmit) {
       ++c.TCPFastRetrans;  // RFC 5681 §3.2 step 2: the third duplicate
-      retransmit_head(env);
+      high_rxt = snd_una;
+      retransmit_at(snd_una, env);
+    } else if (sack_ok && cc.in_recovery()) {
+      // RFC 6675 §5 step (C): each DupAck lets one more hole be resent.
+      (void)retransmit_next_hole(env);
+    } else if (!cc.in_recovery() && cc.duplicate_acks() < dupthresh) {
+      // RFC 3042 limited transmit: a new segment for each of the first
+      // duplicates, so that enough of them can arrive.
+      transmit(env, cc.duplicate_acks() * smss);
     }
     if (d.restart_timer) timer_due = env.now + rtt.rto();
   }
@@ -205,8 +260,47 @@ void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
   }
 }
 
+void Connection::arm_timer(ConnectionEnv& env) {
+  // RFC 8985 §7.2: with SACK and an RTT sample, a tail loss probe fires
+  // after PTO = 2·SRTT (at least 10 ms, Linux's floor) instead of waiting
+  // a whole RTO; not with a single segment out, whose ACK the peer may
+  // delay, nor during recovery or with a probe unanswered.
+  timer_due = env.now + rtt.rto();
+  probe_armed = false;
+  const std::optional<Time> srtt = rtt.srtt();
+  if (!sack_ok || !srtt || probe_out || cc.in_recovery() ||
+      seq_before(rtx_nxt, snd_nxt) || snd_nxt - snd_una <= send_mss()) {
+    return;
+  }
+  const Time pto = std::max<Time>(2 * *srtt, std::chrono::milliseconds(10));
+  if (env.now + pto < timer_due) {
+    timer_due = env.now + pto;
+    probe_armed = true;
+  }
+}
+
+void Connection::send_loss_probe(ConnectionEnv& env) {
+  // RFC 8985 §7.3: new data if the windows allow it, else the last
+  // segment again; either draws an ACK whose SACK blocks start recovery.
+  ++env.counters.TCPLossProbes;
+  probe_out = true;
+  const uint32_t before = snd_nxt;
+  transmit(env);
+  if (snd_nxt == before) {
+    const uint32_t data_end = snd_una + tx.size();
+    const uint32_t end = fin_sent ? data_end : snd_nxt;
+    retransmit_at(end - std::min<uint32_t>(end - snd_una, send_mss()), env);
+  }
+}
+
 ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
   Counters& c = env.counters;
+  if (probe_armed) {
+    probe_armed = false;
+    send_loss_probe(env);
+    timer_due = env.now + rtt.rto();
+    return ConnectionEvent::kNone;
+  }
   if (snd_una == snd_nxt) {
     // Persist timer (RFC 9293 §3.8.6.1): one new byte probes the zero
     // window; from then on it is in flight and the RTO resends it.
@@ -225,6 +319,14 @@ ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
     return ConnectionEvent::kNone;
   }
   ++c.TCPTimeouts;
+  fprintf(
+      stderr,
+      "RTO t=%ld una=%u nxt=%u flight=%u cwnd=%u rec=%d dups=%u high_rxt=%d "
+      "rtx=%d wnd=%u rto=%ld retr=%d probe_out=%d sacked_empty=%d\n",
+      (long)env.now.count() / 1000, snd_una, snd_nxt, snd_nxt - snd_una,
+      cc.cwnd(), cc.in_recovery(), cc.duplicate_acks(),
+      (int)(high_rxt - snd_una), (int)(rtx_nxt - snd_una), snd_wnd,
+      (long)rtt.rto().count() / 1000, retransmits, probe_out, sacked.empty());
   const bool user_timeout = stalled_since != Time{0} &&
                             env.now - stalled_since >= env.config.user_timeout;
   // Linux tcp_orphan_retries bounds how long a FIN is retransmitted.
@@ -242,8 +344,11 @@ ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
   // back off, and slow-start the rest from SND.UNA.
   rtt.backoff();
   cc.on_rto(snd_nxt - snd_una, snd_nxt);
-  rtx_nxt = snd_una;
-  retransmit_head(env);
+  rtx_nxt = high_rxt = snd_una;
+  // A second timeout in a row may mean the peer reneged on what it SACKed
+  // (RFC 2018 §8): resend everything.
+  if (retransmits > 1) sacked.clear();
+  retransmit_at(snd_una, env);
   transmit(env);
   timer_due = env.now + rtt.rto();
   return ConnectionEvent::kNone;
