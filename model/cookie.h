@@ -5,7 +5,7 @@
 // Layout of the cookie (the ISS of the SYN-ACK):
 //   bits 31..8  high 24 bits of cookie_hash(secret, 4-tuple, SYN.SEQ, count)
 //   bits  7..3  count mod 32 (cookie clock when the cookie was made)
-//   bits  2..0  index into kCookieMssTable (only 0..3 are valid)
+//   bits  2..0  index into kCookieMssTable (eight levels)
 #ifndef TCPREF_MODEL_COOKIE_H_
 #define TCPREF_MODEL_COOKIE_H_
 
@@ -17,37 +17,48 @@ namespace tcpref::model {
 
 inline constexpr uint32_t kCookieHashMask = 0xFFFFFF00u;
 
-// The MSS the peer offered: its option, or 536 without one (RFC 9293 §3.7.1).
+// The MSS the peer offered: its option, or 536 without one (RFC 9293
+// §3.7.1). An option of 0 means nothing and counts as absent.
 template <class D>
 typename D::Word offered_mss(const typename D::Bool& present,
                              const typename D::Word& mss) {
-  return D::ite(present, mss, D::word(kDefaultMss));
+  return D::ite(present && !(mss == D::word(0)), mss, D::word(kDefaultMss));
 }
 
-// Largest table entry not above the offer (only called when offer >= 536).
-// round_up (a deliberate bug, for the proofs) takes the smallest entry at or
-// above the offer instead.
+// The MSS we send with: min(offer, ours), floored at kMinMss.
 template <class D>
-typename D::Word cookie_mss_index(const typename D::Word& offer,
+typename D::Word effective_mss(const typename D::Word& offer,
+                               const typename D::Word& our_mss) {
+  return umax<D>(umin<D>(offer, our_mss), D::word(kMinMss));
+}
+
+// Largest table entry not above `mss` (mss >= kMinMss = the first entry).
+// round_up (a deliberate bug, for the proofs) takes the smallest entry at or
+// above it instead.
+template <class D>
+typename D::Word cookie_mss_index(const typename D::Word& mss,
                                   bool round_up = false) {
-  auto w = [](uint32_t v) { return D::word(v); };
-  if (round_up) {
-    return D::ite(D::ult(w(1440), offer), w(3),
-                  D::ite(D::ult(w(1300), offer), w(2),
-                         D::ite(D::ult(w(536), offer), w(1), w(0))));
+  typename D::Word index = D::word(round_up ? kCookieMssLevels - 1 : 0);
+  for (uint32_t i = 1; i < kCookieMssLevels; ++i) {
+    if (round_up) {
+      const uint32_t j = kCookieMssLevels - 1 - i;
+      index =
+          D::ite(D::ule(mss, D::word(kCookieMssTable[j])), D::word(j), index);
+    } else {
+      index =
+          D::ite(D::ule(D::word(kCookieMssTable[i]), mss), D::word(i), index);
+    }
   }
-  return D::ite(D::ule(w(1460), offer), w(3),
-                D::ite(D::ule(w(1440), offer), w(2),
-                       D::ite(D::ule(w(1300), offer), w(1), w(0))));
+  return index;
 }
 
 template <class D>
 typename D::Word cookie_table_mss(const typename D::Word& index) {
-  auto w = [](uint32_t v) { return D::word(v); };
-  return D::ite(index == w(0), w(kCookieMssTable[0]),
-                D::ite(index == w(1), w(kCookieMssTable[1]),
-                       D::ite(index == w(2), w(kCookieMssTable[2]),
-                              w(kCookieMssTable[3]))));
+  typename D::Word mss = D::word(kCookieMssTable[0]);
+  for (uint32_t i = 1; i < kCookieMssLevels; ++i) {
+    mss = D::ite((index & 7u) == D::word(i), D::word(kCookieMssTable[i]), mss);
+  }
+  return mss;
 }
 
 template <class D>
@@ -75,7 +86,7 @@ struct CookieCheck {
 
 // Validate the cookie returned in an ACK (SEG.ACK = cookie + 1,
 // SEG.SEQ = SYN.SEQ + 1) at cookie clock `count`: the MAC must match for a
-// clock value at most kMaxCookieAge ticks old, and the MSS index must exist.
+// clock value at most kMaxCookieAge ticks old. Every index is a table entry.
 template <class D>
 CookieCheck<D> check_cookie(const Params<D>& p, const typename D::Word& seg_seq,
                             const typename D::Word& seg_ack,
@@ -86,9 +97,7 @@ CookieCheck<D> check_cookie(const Params<D>& p, const typename D::Word& seg_seq,
   typename D::Word made_at = count - age;
   typename D::Bool mac_ok = (cookie_mac<D>(p, seg_seq - 1u, made_at) &
                              kCookieHashMask) == (cookie & kCookieHashMask);
-  return {mac_ok && D::ule(age, D::word(kMaxCookieAge)) &&
-              D::ult(index, D::word(4)),
-          index};
+  return {mac_ok && D::ule(age, D::word(kMaxCookieAge)), index};
 }
 
 }  // namespace tcpref::model

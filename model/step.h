@@ -98,9 +98,7 @@ class TransitionTable {
             syn_queue_full());
   }
   W offer() const { return offered_mss<D>(in_.mss_present, in_.mss); }
-  // A cookie can only encode an MSS at or below the offer if the offer is
-  // at least the smallest table entry.
-  B cookie_mss_ok() const { return D::ule(w(kCookieMssTable[0]), offer()); }
+  W send_mss() const { return effective_mss<D>(offer(), p_.our_mss); }
   W no_record_state() const {
     return D::ite(s_.listening, code(TcpState::kListen),
                   code(TcpState::kClosed));
@@ -196,7 +194,8 @@ void TransitionTable<D>::reply_fin(Effect<D>& e) const {
 // only MSS (no window scale, SACK or timestamps; see docs/MODEL.md).
 template <class D>
 void TransitionTable<D>::send_cookie(Effect<D>& e) const {
-  W index = cookie_mss_index<D>(offer(), mutant(Mutation::kCookieMssRoundsUp));
+  W index =
+      cookie_mss_index<D>(send_mss(), mutant(Mutation::kCookieMssRoundsUp));
   W cookie = make_cookie<D>(p_, in_.seq, s_.cookie_clock, index);
   Output<D> o;
   o.kind = code(OutputKind::kSynAck);
@@ -209,7 +208,7 @@ void TransitionTable<D>::send_cookie(Effect<D>& e) const {
   e.out = o;
   e.next.ghost_cookie_sent = D::boolean(true);
   e.next.ghost_cookie_iss = cookie;
-  e.next.ghost_cookie_offer_mss = offer();
+  e.next.ghost_cookie_offer_mss = umax<D>(offer(), w(kMinMss));
 }
 
 // RFC 9293 §3.10.7.2: IRS = SEG.SEQ, RCV.NXT = SEG.SEQ+1, SND.NXT = ISS+1.
@@ -240,7 +239,7 @@ void TransitionTable<D>::create_request(Effect<D>& e, const W& iss) const {
                   : p_.sack_enabled && in_.sack_permitted;
   n.ts_ok = p_.ts_enabled && in_.ts_present;
   n.ts_recent = D::ite(n.ts_ok, in_.tsval, w(0));
-  n.mss = umin<D>(offer(), p_.our_mss);
+  n.mss = send_mss();
   n.retransmits = w(0);
   n.peer_fin = D::boolean(false);
   n.from_cookie = D::boolean(false);
@@ -341,7 +340,6 @@ void TransitionTable<D>::rows(V& v) const {
   const B q_full = accept_queue_full();
   const B r_full = syn_queue_full();
   const B cookie = want_cookie();
-  const B small_mss = !cookie_mss_ok();
 
   // ---- CLOSED: RFC 9293 §3.10.7.1 ----------------------------------------
   const B closed = seg && st_is(S::kClosed);
@@ -372,10 +370,8 @@ void TransitionTable<D>::rows(V& v) const {
         [&](E& e) { create_request(e, in_.isn); });
   v.row(T::kListenSynQueueFullDrop, l_new && !q_full && !cookie && r_full,
         nothing);
-  v.row(T::kListenSynCookie, l_new && !q_full && cookie && !small_mss,
+  v.row(T::kListenSynCookie, l_new && !q_full && cookie,
         [&](E& e) { send_cookie(e); });
-  v.row(T::kListenSynCookieSmallMss, l_new && !q_full && cookie && small_mss,
-        nothing);
   v.row(T::kListenNoSynNoAck, listen && !rst && !ack && !syn, nothing);
 
   // ---- SYN-RECEIVED: RFC 9293 §3.10.7.4, RFC 5961 §3.2 -------------------
@@ -533,13 +529,11 @@ void TransitionTable<D>::rows(V& v) const {
   const W new_iss = D::ite(tw_iss == w(0), w(1), tw_iss);
   v.row(T::kTimeWaitReopenRequest, here && !q_full && !cookie && !r_full,
         [&](E& e) { create_request(e, new_iss); });
-  v.row(T::kTimeWaitReopenCookie, here && !q_full && cookie && !small_mss,
-        [&](E& e) {
-          remove_record(e);
-          send_cookie(e);
-        });
-  v.row(T::kTimeWaitReopenDrop,
-        here && (q_full || (!cookie && r_full) || (cookie && small_mss)),
+  v.row(T::kTimeWaitReopenCookie, here && !q_full && cookie, [&](E& e) {
+    remove_record(e);
+    send_cookie(e);
+  });
+  v.row(T::kTimeWaitReopenDrop, here && (q_full || (!cookie && r_full)),
         [&](E& e) { remove_record(e); });
   v.row(T::kTimeWaitReopenNoListener, reopen && !s_.listening,
         [&](E& e) { reply_ack(e, OutputKind::kChallengeAck); });

@@ -244,8 +244,33 @@ TEST(Cookies, StatelessHandshake) {
   EXPECT_EQ(r.transition, tr(T::kListenAckCookie));
   EXPECT_EQ(srv.s.st, st(TcpState::kEstablishedQueued));
   EXPECT_EQ(srv.s.iss, cookie);
-  EXPECT_EQ(srv.s.mss, 1300u);  // offered 1400 -> table entry 1300
+  EXPECT_EQ(srv.s.mss, 1380u);  // offered 1400 -> table entry 1380
   EXPECT_TRUE(srv.s.from_cookie);
+}
+
+// A tiny or zero MSS option: 0 means 536 (RFC 9293 §3.7.1), anything else
+// is floored at kMinMss, for request socks and cookies alike.
+TEST(Mss, TinyOptionsAreFloored) {
+  for (const uint32_t mode : {0u, 2u}) {
+    for (const auto& [option, expected] : {std::pair{0u, 536u}, {10u, 64u}}) {
+      Server srv;
+      srv.p.cookie_mode = mode;
+      srv.listen();
+      Input<C> in = make_segment({.syn = true}, kPeer, 0);
+      in.isn = kIsn;
+      in.mss_present = true;
+      in.mss = option;
+      const StepResult<C> r = srv.feed(in);
+      if (mode == 0) {
+        EXPECT_EQ(r.transition, tr(T::kListenSynRequest));
+      } else {
+        EXPECT_EQ(r.transition, tr(T::kListenSynCookie));
+        srv.ack(kPeer + 1, r.out.seq + 1);
+        EXPECT_EQ(srv.s.st, st(TcpState::kEstablishedQueued));
+      }
+      EXPECT_EQ(srv.s.mss, expected) << "option " << option;
+    }
+  }
 }
 
 TEST(Cookies, ExpiredCookieIsReset) {

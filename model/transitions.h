@@ -22,7 +22,6 @@ namespace tcpref::model {
   X(kListenSynRequest, "LISTEN: SYN creates request sock, SYN-ACK")          \
   X(kListenSynQueueFullDrop, "LISTEN: SYN dropped, SYN queue full")          \
   X(kListenSynCookie, "LISTEN: SYN answered with cookie SYN-ACK")            \
-  X(kListenSynCookieSmallMss, "LISTEN: SYN offering MSS < 536, no cookie")   \
   X(kListenNoSynNoAck, "LISTEN: segment without SYN or ACK dropped")         \
   /* request sock: RFC 9293 §3.10.7.4, RFC 5961 */                          \
   X(kSynRecvRstOutOfWindow, "SYN-RECEIVED: RST out of window dropped")       \

@@ -79,7 +79,14 @@ inline constexpr uint32_t kMaxWindowScale = 14;  // RFC 7323 §2.3
 // Linux __cookie_v4_check: a cookie MAX_SYNCOOKIE_AGE (2) ticks old is stale.
 inline constexpr uint32_t kMaxCookieAge = 1;        // cookie clock ticks
 inline constexpr uint32_t kTimeWaitIssGap = 65537;  // new ISS past SND.NXT
-inline constexpr uint32_t kCookieMssTable[] = {536, 1300, 1440, 1460};
+// Floor for the peer's MSS, so a tiny option cannot force tiny segments
+// (CVE-2019-11479; Linux's tcp_min_snd_mss is 48, impl/tcp uses 64).
+inline constexpr uint32_t kMinMss = 64;
+// Eight cookie MSS levels (Linux has four: 536, 1300, 1440, 1460); the first
+// is kMinMss, so every offer has an entry at or below it.
+inline constexpr uint32_t kCookieMssTable[] = {64,   536,  1200, 1300,
+                                               1380, 1440, 1452, 1460};
+inline constexpr uint32_t kCookieMssLevels = 8;
 
 }  // namespace tcpref::model
 

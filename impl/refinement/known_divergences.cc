@@ -41,27 +41,6 @@ bool paws_drop(const State& s, const Input& in) {
   return false;
 }
 
-// The MSS a cookie child ends with, or 0 for "no cookie": the model's four
-// levels (model/cookie.h) and impl's eight (impl/tcp/syn_cookie.h).
-uint32_t model_cookie_mss(const Input& in) {
-  const uint32_t offer = in.mss_present ? in.mss : 536;
-  if (offer < 536) return 0;
-  return offer >= 1460   ? 1460
-         : offer >= 1440 ? 1440
-         : offer >= 1300 ? 1300
-                         : 536;
-}
-uint32_t impl_cookie_mss(const Input& in) {
-  uint32_t offer = in.mss_present && in.mss != 0 ? in.mss : 536;
-  offer = offer > 1460 ? 1460 : offer < 64 ? 64 : offer;
-  constexpr uint32_t kTable[] = {64, 536, 1200, 1300, 1380, 1440, 1452, 1460};
-  uint32_t m = kTable[0];
-  for (uint32_t t : kTable) {
-    if (t <= offer) m = t;
-  }
-  return m;
-}
-
 std::optional<uint32_t> hit(Id id) { return static_cast<uint32_t>(id); }
 
 }  // namespace
@@ -92,19 +71,6 @@ const std::vector<KnownDivergence>& known_divergences() {
        "close(): the model takes and ACKs it; impl resets the connection "
        "(RFC 9293 §3.6 / RFC 1122 §4.2.2.13: data after CLOSE SHOULD draw "
        "a RST; Linux TCPAbortOnData). Model wrong.",
-       ""},
-      {"D8 MSS option below 64",
-       "A SYN's MSS option of 0 or below 64: the model uses it as is (MSS "
-       "0); impl treats 0 as absent (536, RFC 9293 §3.7.1) and floors the "
-       "rest at 64 (Linux tcp_min_snd_mss, CVE-2019-11479). Model wrong.",
-       ""},
-      {"D9 cookie MSS table",
-       "A SYN answered with a cookie: the model encodes Linux's four MSS "
-       "levels (536/1300/1440/1460) and sends no cookie below 536 "
-       "(docs/MODEL.md choice 13); impl encodes eight "
-       "(64/536/1200/1300/1380/1440/1452/1460, impl/tcp/syn_cookie.h), so "
-       "offers such as 1400 or 100 give a different child MSS. Skipped only "
-       "where the encoded MSS differs. Owners to settle one table.",
        ""},
       {"D10 send window update rule",
        "An in-order segment whose SEG.ACK is older than SND.UNA: the model "
@@ -156,19 +122,6 @@ std::optional<uint32_t> classify(const StepContext& c) {
   }
   if (cookie_ack && c.listener_reopened_since_cookie) {
     return hit(Id::kD18CookieFromClosedListener);
-  }
-  const bool from_syn = t == Transition::kListenSynRequest ||
-                        t == Transition::kTimeWaitReopenRequest;
-  if (from_syn && in.mss_present && in.mss < 64) return hit(Id::kD8TinyMss);
-  // A small MSS makes the model refuse a cookie: in LISTEN its own row, on
-  // a TIME-WAIT reopen part of kTimeWaitReopenDrop.
-  const bool small_mss_reopen = t == Transition::kTimeWaitReopenDrop &&
-                                c.params.cookie_mode != 0 &&
-                                model_cookie_mss(in) == 0;
-  const bool cookie_choice = cookie_synack(t) || small_mss_reopen ||
-                             t == Transition::kListenSynCookieSmallMss;
-  if (cookie_choice && model_cookie_mss(in) != impl_cookie_mss(in)) {
-    return hit(Id::kD9CookieMssTable);
   }
   const bool in_order_row =
       t >= Transition::kQueuedInOrder && t <= Transition::kClosingInOrder;

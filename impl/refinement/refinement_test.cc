@@ -114,7 +114,6 @@ const std::set<Transition>& unreachable() {
 // still reproduces).
 const std::map<Transition, std::string_view>& blocked() {
   static const std::map<Transition, std::string_view> m = {
-      {Transition::kListenSynCookieSmallMss, "D9"},
       {Transition::kSyncOutOfOrder, "D6"},
   };
   return m;
