@@ -176,6 +176,116 @@ TEST(StackAlloc, WarmReceivePathAllocatesNothing) {
   EXPECT_GT(after.OutRsts, before.OutRsts);
 }
 
+// Two stacks joined by a fixed ring of packets (no allocation of its own);
+// every `drop_every`-th packet is lost so retransmission, fast recovery
+// and the out-of-order queue run.
+class LossyWire : public PacketSink {
+ public:
+  explicit LossyWire(uint32_t drop_every) : drop_every_(drop_every) {}
+  void send(std::span<const uint8_t> p) override {
+    if (++sent_ % drop_every_ == 0 || count_ == kSlots) return;
+    Slot& s = slots_[(head_ + count_) % kSlots];
+    s.size = std::min(p.size(), s.bytes.size());
+    std::copy_n(p.begin(), s.size, s.bytes.begin());
+    ++count_;
+  }
+  // Hands every queued packet to `to` (including those sent meanwhile).
+  void deliver(Stack& to, Time now) {
+    while (count_ > 0) {
+      Slot& s = slots_[head_];
+      head_ = (head_ + 1) % kSlots;
+      --count_;
+      (void)to.receive({s.bytes.data(), s.size}, now);
+    }
+  }
+
+ private:
+  static constexpr size_t kSlots = 512;
+  struct Slot {
+    std::array<uint8_t, 1600> bytes;
+    size_t size = 0;
+  };
+  uint32_t drop_every_;
+  uint64_t sent_ = 0;
+  std::array<Slot, kSlots> slots_{};
+  size_t head_ = 0, count_ = 0;
+};
+
+// One connection: connect, 64 KiB each way with a lossy wire, both close.
+Time DataRound(Stack& a, LossyWire& a_out, Stack& b, LossyWire& b_out,
+               ListenerId l, Time now) {
+  static std::array<uint8_t, 64 * 1024> out{}, in{};
+  const SocketId ca = a.connect({kClient, 0}, {kServer, 80}, now);
+  SocketId cb;
+  size_t a_sent = 0, b_sent = 0, a_got = 0, b_got = 0;
+  bool a_shut = false, b_shut = false;
+  for (int step = 0;
+       step < 20000 &&
+       !(a_shut && b_shut && a_got == out.size() && b_got == out.size());
+       ++step) {
+    a_out.deliver(b, now);
+    b_out.deliver(a, now);
+    if (!cb.valid()) cb = b.accept(l, now);
+    a_sent += a.write(ca, std::span(out).subspan(a_sent), now).bytes;
+    if (cb.valid()) {
+      b_sent += b.write(cb, std::span(out).subspan(b_sent), now).bytes;
+      b_got += b.read(cb, in, now).bytes;
+    }
+    a_got += a.read(ca, in, now).bytes;
+    if (a_sent == out.size() && !a_shut)
+      a_shut = a.shutdown_write(ca, now) == Error::kOk;
+    if (cb.valid() && b_sent == out.size() && !b_shut) {
+      b_shut = b.shutdown_write(cb, now) == Error::kOk;
+    }
+    now += milliseconds(5);
+    a.advance(now);
+    b.advance(now);
+  }
+  EXPECT_EQ(a_got, out.size());
+  EXPECT_EQ(b_got, out.size());
+  (void)a.close(ca, now);
+  (void)b.close(cb, now);
+  for (int i = 0; i < 200; ++i) {
+    a_out.deliver(b, now);
+    b_out.deliver(a, now);
+    now += milliseconds(500);
+    a.advance(now);
+    b.advance(now);
+  }
+  return now;
+}
+
+TEST(StackAlloc, WarmDataTransferAllocatesNothing) {
+  StackConfig config;
+  config.max_listeners = 2;
+  config.max_request_socks = 8;
+  config.max_sockets = 8;
+  config.max_time_wait = 8;
+  config.receive_buffer = config.send_buffer = 16 * 1024;
+  config.time_wait_duration = seconds(10);
+  config.isn_key[0] = 1;
+  LossyWire a_out(13), b_out(17);
+  Stack a(config, a_out);
+  config.isn_key[0] = 3;
+  Stack b(config, b_out);
+  const ListenerId l = b.listen({kServer, 80}, {});
+  Time now = seconds(1000);
+  now = DataRound(a, a_out, b, b_out, l, now);  // warm up
+  const Counters before = a.counters();
+
+  g_allocations = 0;
+  g_counting = true;
+  for (int r = 0; r < 3; ++r) now = DataRound(a, a_out, b, b_out, l, now);
+  g_counting = false;
+
+  EXPECT_EQ(g_allocations, 0u);
+  const Counters& after = a.counters();
+  EXPECT_GT(after.RetransSegs, before.RetransSegs);
+  EXPECT_GT(after.ActiveOpens, before.ActiveOpens);
+  EXPECT_GT(b.counters().TCPOFOQueue, 0u);
+  EXPECT_EQ(after.EstabResets, 0u);
+}
+
 // The counting operator new does count (so a zero above means something).
 TEST(StackAlloc, CounterSeesAllocations) {
   g_allocations = 0;
