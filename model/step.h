@@ -454,9 +454,23 @@ void TransitionTable<D>::rows(V& v) const {
   const B ack_ok = ack_acceptable();
   v.row(T::kSyncAckUnacceptable, sy && ok_seq && ack && !ack_ok,
         [&](E& e) { reply_ack(e, OutputKind::kAck); });
-  v.row(T::kSyncOutOfOrder, sy && ok_seq && ack && ack_ok && !exact,
+  // RFC 1122 §4.2.2.13: after close() nobody reads, so new data draws a
+  // RST (Linux TCPAbortOnData), in order or not. The ACK is taken first;
+  // TS.Recent only from a segment that starts in sequence (RFC 7323 §4.3).
+  const B ack_taken = sy && ok_seq && ack && ack_ok;
+  const B abort_data = ack_taken &&
+                       (st_is(S::kFinWait1) || st_is(S::kFinWait2)) &&
+                       !(in_.len == w(0));
+  v.row(T::kFinWaitDataAbort, abort_data, [&](E& e) {
+    take_ack(e);
+    e.next.ts_recent =
+        D::ite(after<D>(in_.seq, s_.rcv_nxt), s_.ts_recent, e.next.ts_recent);
+    reply_abort(e);
+    remove_record(e);
+  });
+  v.row(T::kSyncOutOfOrder, ack_taken && !abort_data && !exact,
         [&](E& e) { reply_ack(e, OutputKind::kAck); });
-  const B io = sy && ok_seq && ack && ack_ok && exact;
+  const B io = ack_taken && !abort_data && exact;
   const B fin_acked = in_.ack == s_.snd_nxt;
   auto ack_only = [&](E& e) { take_ack(e); };
   auto ack_data = [&](E& e) {

@@ -325,6 +325,25 @@ TEST(Close, PassiveClose) {
   EXPECT_EQ(srv.s.st, st(TcpState::kListen));
 }
 
+// RFC 1122 §4.2.2.13: data after close() is answered with a RST (the ABORT
+// form) and the connection goes; a bare ACK or a FIN is processed as usual.
+TEST(Close, DataAfterCloseResets) {
+  Server srv;
+  srv.establish();
+  srv.feed(make_input(InputKind::kAppClose));
+  ASSERT_EQ(srv.s.st, st(TcpState::kFinWait1));
+  StepResult<C> r = srv.ack(kPeer + 1, kIsn + 2);  // our FIN acked
+  EXPECT_EQ(r.transition, tr(T::kFinWait1FinAcked));
+  r = srv.ack(kPeer + 1, kIsn + 2, 10);
+  EXPECT_EQ(r.transition, tr(T::kFinWaitDataAbort));
+  EXPECT_EQ(r.out.kind, out(OutputKind::kRst));
+  EXPECT_TRUE(r.out.flag_ack);
+  EXPECT_EQ(r.out.seq, kIsn + 2);
+  EXPECT_EQ(r.out.ack, kPeer + 1);
+  EXPECT_EQ(srv.s.st, st(TcpState::kListen));
+  EXPECT_FALSE(srv.s.in_established_table);
+}
+
 // RFC 1337: a RST does not end TIME-WAIT.
 TEST(TimeWait, ResetIgnoredUnlessRfc1337Off) {
   Server srv;

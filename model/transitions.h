@@ -44,6 +44,7 @@ namespace tcpref::model {
   X(kSyncOutOfWindow, "synchronized: unacceptable SEQ, ACK sent")            \
   X(kSyncNoAck, "synchronized: segment without ACK dropped")                 \
   X(kSyncAckUnacceptable, "synchronized: unacceptable ACK, ACK sent")        \
+  X(kFinWaitDataAbort, "FIN-WAIT-1/2: data after close(), RST (abort)")      \
   X(kSyncOutOfOrder, "synchronized: SEQ != RCV.NXT, ACK sent")               \
   X(kQueuedInOrder, "ESTABLISHED-QUEUED: in-order segment")                  \
   X(kQueuedInOrderAfterFin, "ESTABLISHED-QUEUED: segment after peer FIN")    \

@@ -197,11 +197,6 @@ TEST(KnownDivergence, D06SegmentNotAtRcvNxt) {
       Id::kD6SegmentNotAtRcvNxt, kPlain,
       Handshake() + std::vector<Step>{S(seq(Ack(), SeqBase::kRcvNxt, 1))});
 }
-TEST(KnownDivergence, D07DataAfterClose) {
-  ExpectKnown(
-      Id::kD7DataAfterClose, kPlain,
-      Handshake() + std::vector<Step>{kAccept, kClose, S(len(Ack(), 10))});
-}
 TEST(KnownDivergence, D10WindowUpdateRule) {
   ExpectKnown(Id::kD10WindowUpdateRule, kPlain,
               Handshake() + std::vector<Step>{S(window(
@@ -290,6 +285,30 @@ TEST(FormerDivergence, D04ListenerCloseRstForm) {
     EXPECT_FALSE(r.diverged) << r.trace;
     EXPECT_EQ(r.transitions.back(), model::Transition::kAppCloseListenerQueued)
         << r.trace;
+  }
+}
+// Fixed in the model: data after close() resets the connection (RFC 1122
+// §4.2.2.13, Linux TCPAbortOnData), in FIN-WAIT-1 and FIN-WAIT-2, in order
+// or not.
+TEST(FormerDivergence, D07DataAfterClose) {
+  for (const RefinementConfig& c : {kPlain, kTs}) {
+    const std::vector<Step> fin_wait_1 =
+        Handshake(c.timestamps) + std::vector<Step>{kAccept, kClose};
+    const std::vector<Step> fin_wait_2 =
+        fin_wait_1 + std::vector<Step>{S(ts(Ack(), TsClass::kNewer))};
+    for (const std::vector<Step>& steps :
+         {fin_wait_1 +
+              std::vector<Step>{S(ts(len(Ack(), 10), TsClass::kNewer))},
+          fin_wait_2 +
+              std::vector<Step>{S(ts(len(Ack(), 10), TsClass::kNewer))},
+          fin_wait_2 +
+              std::vector<Step>{S(ts(seq(len(Ack(), 10), SeqBase::kRcvNxt, 5),
+                                     TsClass::kNewer))}}) {
+      const RunResult r = RunTrace(c, steps);
+      EXPECT_FALSE(r.diverged) << r.trace;
+      EXPECT_EQ(r.transitions.back(), model::Transition::kFinWaitDataAbort)
+          << r.trace;
+    }
   }
 }
 // Fixed in the model: an MSS option of 0 means 536 and a tiny one is

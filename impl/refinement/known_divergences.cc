@@ -66,12 +66,6 @@ const std::vector<KnownDivergence>& known_divergences() {
        "(Linux tcp_data_queue; RFC 9293 §3.10.7.4 'fifth' processes the "
        "ACK of every acceptable segment).",
        "docs/MODEL.md choice 9"},
-      {"D7 data after close()",
-       "Text arriving in FIN-WAIT-1/2 after the application called "
-       "close(): the model takes and ACKs it; impl resets the connection "
-       "(RFC 9293 §3.6 / RFC 1122 §4.2.2.13: data after CLOSE SHOULD draw "
-       "a RST; Linux TCPAbortOnData). Model wrong.",
-       ""},
       {"D10 send window update rule",
        "An in-order segment whose SEG.ACK is older than SND.UNA: the model "
        "always sets SND.WND from it; impl updates the window only if "
@@ -129,12 +123,6 @@ std::optional<uint32_t> classify(const StepContext& c) {
   if (in_order_row && before(in.ack, s.snd_una) &&
       (in.wnd << scale) != s.snd_wnd) {
     return hit(Id::kD10WindowUpdateRule);
-  }
-  const bool fin_wait =
-      is(s, TcpState::kFinWait1) || is(s, TcpState::kFinWait2);
-  if (fin_wait && in.len > 0 && t >= Transition::kSyncOutOfOrder &&
-      t <= Transition::kFinWait2InOrder) {
-    return hit(Id::kD7DataAfterClose);
   }
   if (t == Transition::kSyncOutOfOrder) return hit(Id::kD6SegmentNotAtRcvNxt);
   return std::nullopt;

@@ -26,12 +26,11 @@
 namespace tcpref::refinement {
 
 // Numbered as first reported (D2, D5, D12-D15 and D19 are fixed in
-// impl/tcp; D4, D8, D9 and D17 in the model).
+// impl/tcp; D4, D7, D8, D9 and D17 in the model).
 enum class DivergenceId : uint32_t {
   kD1CookieSynAckOptions,
   kD3NoPaws,
   kD6SegmentNotAtRcvNxt,
-  kD7DataAfterClose,
   kD10WindowUpdateRule,
   kD11BackgroundAckAtFullQueueAbort,
   kD16CookieIndexNotAuthenticated,
