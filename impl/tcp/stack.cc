@@ -71,8 +71,21 @@ void Stack::Impl::attach_buffers(uint32_t s) {
       send_arena.get() + i * config.send_buffer, config.send_buffer));
 }
 
+namespace {
+// Fuzz builds (OSS-Fuzz and --config=fuzz define the macro) skip checksum
+// verification so mutated packets reach the state machine; packet_fuzzer's
+// custom mutator repairs checksums, so it also works with verification on.
+constexpr wire::ParseOptions kReceiveParse{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    .verify_checksums = false,
+#else
+    .verify_checksums = true,
+#endif
+};
+}  // namespace
+
 Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
-  const wire::PacketParse p = wire::parse_packet(packet);
+  const wire::PacketParse p = wire::parse_packet(packet, kReceiveParse);
   if (!p.ok()) {
     ++counters.InMalformed;
     switch (p.error) {
