@@ -53,6 +53,8 @@ struct Params {
   X(Word, snd_una)                                                           \
   X(Word, snd_nxt)                                                           \
   X(Word, snd_wnd)                                                           \
+  X(Word, snd_wl1)     /* SEG.SEQ of the last window update */               \
+  X(Word, snd_wl2)     /* SEG.ACK of the last window update */               \
   X(Word, max_snd_wnd) /* RFC 5961 §5.2 MAX.SND.WND */                      \
   X(Word, rcv_nxt)                                                           \
   X(Word, rcv_wnd)                                                           \

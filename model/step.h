@@ -228,6 +228,9 @@ void TransitionTable<D>::create_request(Effect<D>& e, const W& iss) const {
   n.rcv_nxt = in_.seq + 1u;
   n.rcv_wnd = umin<D>(p_.rcv_wnd, w(0xFFFF));
   n.snd_wnd = in_.wnd;  // never scaled in a SYN (RFC 7323 §2.2)
+  // SND.WL1 = IRS: the completing ACK (SEG.SEQ = IRS+1) sets the window.
+  n.snd_wl1 = in_.seq;
+  n.snd_wl2 = iss;
   n.max_snd_wnd = in_.wnd;
   n.ws_ok = p_.ws_enabled && in_.ws_present;
   // RFC 7323 §2.3: a shift above 14 is used as 14.
@@ -265,7 +268,10 @@ void TransitionTable<D>::create_cookie_child(Effect<D>& e,
   n.snd_nxt = in_.ack;
   n.rcv_nxt = in_.seq;
   n.rcv_wnd = umin<D>(p_.rcv_wnd, w(0xFFFF));
+  // RFC 9293 §3.10.7.4 SYN-RECEIVED: SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
   n.snd_wnd = in_.wnd;
+  n.snd_wl1 = in_.seq;
+  n.snd_wl2 = in_.ack;
   n.max_snd_wnd = in_.wnd;
   n.mss = umin<D>(cookie_table_mss<D>(mss_index), p_.our_mss);
   n.ws_ok = D::boolean(false);
@@ -298,12 +304,22 @@ void TransitionTable<D>::enter_time_wait(Effect<D>& e) const {
   e.next.in_timewait_table = D::boolean(true);
 }
 
-// RFC 9293 §3.10.7.4 "fifth, check the ACK field" for an acceptable ACK.
+// RFC 9293 §3.10.7.4 "fifth, check the ACK field" for an acceptable ACK
+// (SEG.ACK =< SND.NXT): SND.UNA advances; the window is taken only from an
+// ACK at or above SND.UNA and a segment not older than the last update
+// (SND.WL1/SND.WL2), so a reordered segment cannot shrink it.
 template <class D>
 void TransitionTable<D>::take_ack(Effect<D>& e) const {
   ModelState<D>& n = e.next;
   n.snd_una = D::ite(after<D>(in_.ack, s_.snd_una), in_.ack, s_.snd_una);
-  n.snd_wnd = in_.wnd << umin<D>(s_.snd_wscale, w(kMaxWindowScale));
+  const B newer = before<D>(s_.snd_wl1, in_.seq) ||
+                  (s_.snd_wl1 == in_.seq && !before<D>(in_.ack, s_.snd_wl2));
+  const B update = !before<D>(in_.ack, s_.snd_una) && newer;
+  n.snd_wnd =
+      D::ite(update, in_.wnd << umin<D>(s_.snd_wscale, w(kMaxWindowScale)),
+             s_.snd_wnd);
+  n.snd_wl1 = D::ite(update, in_.seq, s_.snd_wl1);
+  n.snd_wl2 = D::ite(update, in_.ack, s_.snd_wl2);
   n.max_snd_wnd = umax<D>(s_.max_snd_wnd, n.snd_wnd);
   // RFC 7323 §4.3 (simplified: the segment is in order).
   n.ts_recent = D::ite(s_.ts_ok && in_.ts_present, in_.tsval, s_.ts_recent);

@@ -60,9 +60,9 @@ void copy_connection(const tcp::ConnectionView& v, uint32_t d, MState& a) {
 MState abstract_state(const ImplObservation& obs, const Alignment& align,
                       const MState& model) {
   // Start from the model's own values: what is not set below is history the
-  // impl does not keep (ghost_*, MAX.SND.WND, ws_ok — ConnectionView has
-  // only the shifts —, and whatever a TIME-WAIT record or a removed record
-  // forgets), so it is not compared.
+  // impl does not keep or show (ghost_*, MAX.SND.WND, ws_ok — ConnectionView
+  // has only the shifts —, SND.WL1/SND.WL2, and whatever a TIME-WAIT record
+  // or a removed record forgets), so it is not compared.
   MState a = model;
   const tcp::ConnectionView& v = obs.view;
   const uint32_t d = align.iss_delta;

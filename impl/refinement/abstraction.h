@@ -11,9 +11,10 @@
 //    as "a cookie SYN-ACK" with every other field equal.
 //  - Challenge ACKs have the wire form of ACKs (model/types.h), so kind
 //    kChallengeAck compares equal to kAck.
-// Fields the impl does not keep (the model's ghost_* history, MAX.SND.WND,
-// ws_ok, anything a TIME-WAIT record forgets) are not observable and are not
-// compared; every other field is.
+// Fields the impl does not keep or show (the model's ghost_* history,
+// MAX.SND.WND, ws_ok, SND.WL1/SND.WL2 — not in ConnectionView —, anything a
+// TIME-WAIT record forgets) are not observable and are not compared; every
+// other field is.
 #pragma once
 
 #include <optional>

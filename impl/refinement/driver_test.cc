@@ -197,10 +197,12 @@ TEST(KnownDivergence, D06SegmentNotAtRcvNxt) {
       Id::kD6SegmentNotAtRcvNxt, kPlain,
       Handshake() + std::vector<Step>{S(seq(Ack(), SeqBase::kRcvNxt, 1))});
 }
-TEST(KnownDivergence, D10WindowUpdateRule) {
-  ExpectKnown(Id::kD10WindowUpdateRule, kPlain,
-              Handshake() + std::vector<Step>{S(window(
-                                ack(Ack(), AckBase::kSndUna, -1), 1000))});
+TEST(KnownDivergence, D10WindowFromAckBelowSndUna) {
+  ExpectKnown(
+      Id::kD10WindowUpdateRule, kPlain,
+      Handshake() +
+          std::vector<Step>{S(len(Ack(), 10)),
+                            S(window(ack(Ack(), AckBase::kSndUna, -1), 1000))});
 }
 TEST(KnownDivergence, D11BackgroundAckAtFullQueueAbort) {
   ExpectKnown(Id::kD11BackgroundAckAtFullQueueAbort,
@@ -310,6 +312,16 @@ TEST(FormerDivergence, D07DataAfterClose) {
           << r.trace;
     }
   }
+}
+// Fixed in the model: an old ACK in the segment that last updated the window
+// (SEG.SEQ = SND.WL1, SEG.ACK < SND.WL2) leaves SND.WND alone (RFC 9293
+// §3.10.7.4 "fifth", SND.WL1/SND.WL2).
+TEST(FormerDivergence, D10OldAckKeepsWindow) {
+  const RunResult r = RunTrace(
+      kPlain, Handshake() + std::vector<Step>{S(window(
+                                ack(Ack(), AckBase::kSndUna, -1), 1000))});
+  EXPECT_FALSE(r.diverged) << r.trace;
+  EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedInOrder);
 }
 // Fixed in the model: an MSS option of 0 means 536 and a tiny one is
 // floored at 64 (CVE-2019-11479), for request socks and cookies alike.

@@ -66,12 +66,13 @@ const std::vector<KnownDivergence>& known_divergences() {
        "(Linux tcp_data_queue; RFC 9293 §3.10.7.4 'fifth' processes the "
        "ACK of every acceptable segment).",
        "docs/MODEL.md choice 9"},
-      {"D10 send window update rule",
-       "An in-order segment whose SEG.ACK is older than SND.UNA: the model "
-       "always sets SND.WND from it; impl updates the window only if "
-       "SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK) "
-       "(RFC 9293 §3.10.7.4 'fifth'), so an old ACK cannot shrink it. Model "
-       "wrong. The model keeps no WL1/WL2, so the skip is conservative.",
+      {"D10 window from an ACK below SND.UNA",
+       "An in-order segment with SEG.ACK < SND.UNA but newer than the last "
+       "window update (SND.WL1 < SEG.SEQ, e.g. after the peer sent text): "
+       "impl (transfer.cc on_ack) takes its window; RFC 9293 §3.10.7.4 "
+       "'fifth' updates the window only when SND.UNA =< SEG.ACK, and Linux "
+       "ignores an ACK below SND.UNA (tcp_ack 'old_ack'), as the model "
+       "does. Impl wrong (data path, not yet changed).",
        ""},
       {"D11 background ACK at a full queue, abort policy",
        "Another 4-tuple's request sock gets its final ACK while the accept "
@@ -119,8 +120,11 @@ std::optional<uint32_t> classify(const StepContext& c) {
   }
   const bool in_order_row =
       t >= Transition::kQueuedInOrder && t <= Transition::kClosingInOrder;
+  const bool newer_segment =
+      before(s.snd_wl1, in.seq) ||
+      (s.snd_wl1 == in.seq && !before(in.ack, s.snd_wl2));
   const uint32_t scale = s.snd_wscale > 14 ? 14 : s.snd_wscale;
-  if (in_order_row && before(in.ack, s.snd_una) &&
+  if (in_order_row && before(in.ack, s.snd_una) && newer_segment &&
       (in.wnd << scale) != s.snd_wnd) {
     return hit(Id::kD10WindowUpdateRule);
   }
