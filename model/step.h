@@ -665,7 +665,13 @@ void TransitionTable<D>::rows(V& v) const {
     e.next.other_reqs = s_.other_reqs - 1u;
     e.next.other_queued = s_.other_queued + 1u;
   });
-  v.row(T::kOtherCompleteNone, complete && !can_complete, nothing);
+  // Linux tcp_abort_on_overflow: the other request sock is reset and goes,
+  // as the tracked one does (kSynRecvOverflowRst).
+  const B overflow_rst = have_req && q_full && p_.abort_on_overflow;
+  v.row(T::kOtherCompleteOverflowRst, complete && overflow_rst,
+        [&](E& e) { e.next.other_reqs = s_.other_reqs - 1u; });
+  v.row(T::kOtherCompleteNone, complete && !can_complete && !overflow_rst,
+        nothing);
   const B other_accept = kind_is(InputKind::kOtherAccept);
   const B have_child = !(s_.other_queued == w(0));
   v.row(T::kOtherAccept, other_accept && have_child,

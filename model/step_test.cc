@@ -229,6 +229,23 @@ TEST(AcceptQueue, BacklogZeroAdmitsOneThenDropsOrResets) {
   EXPECT_EQ(srv.s.st, st(TcpState::kListen));
 }
 
+// The same overflow policy for another 4-tuple's request sock.
+TEST(AcceptQueue, OtherCompletionAtFullQueue) {
+  Server srv;
+  srv.listen(0);
+  srv.feed(make_input(InputKind::kOtherSyn));
+  srv.feed(make_input(InputKind::kOtherSyn));
+  srv.feed(make_input(InputKind::kOtherComplete));
+  EXPECT_EQ(srv.feed(make_input(InputKind::kOtherComplete)).transition,
+            tr(T::kOtherCompleteNone));
+  EXPECT_EQ(srv.s.other_reqs, 1u);
+  srv.p.abort_on_overflow = true;
+  EXPECT_EQ(srv.feed(make_input(InputKind::kOtherComplete)).transition,
+            tr(T::kOtherCompleteOverflowRst));
+  EXPECT_EQ(srv.s.other_reqs, 0u);
+  EXPECT_EQ(srv.s.other_queued, 1u);
+}
+
 // RFC 4987: SYN queue full -> cookie SYN-ACK, no state; ACK -> child.
 TEST(Cookies, StatelessHandshake) {
   Server srv;

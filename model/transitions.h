@@ -97,6 +97,7 @@ namespace tcpref::model {
   X(kOtherExpire, "other request expired")                                   \
   X(kOtherExpireNone, "other request expired: none exist")                   \
   X(kOtherComplete, "other request completed into accept queue")             \
+  X(kOtherCompleteOverflowRst, "other request: queue full, RST (abort)")     \
   X(kOtherCompleteNone, "other request completion: none or queue full")      \
   X(kOtherAccept, "other child accepted")                                    \
   X(kOtherAcceptNone, "other child accepted: none queued")                   \

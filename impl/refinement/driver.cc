@@ -250,7 +250,10 @@ class Driver {
       sent = drain(false);
     }
     const model::StepResult<Concrete> r = step_model(in);
-    if (static_cast<Transition>(r.transition) == Transition::kOtherComplete) {
+    const auto t = static_cast<Transition>(r.transition);
+    // Completed into the queue, or reset under tcp_abort_on_overflow.
+    if (t == Transition::kOtherComplete ||
+        t == Transition::kOtherCompleteOverflowRst) {
       background_.pop_front();
     }
     return compare({}, sent, false, align_.iss_delta);

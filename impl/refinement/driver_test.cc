@@ -204,12 +204,6 @@ TEST(KnownDivergence, D10WindowFromAckBelowSndUna) {
           std::vector<Step>{S(len(Ack(), 10)),
                             S(window(ack(Ack(), AckBase::kSndUna, -1), 1000))});
 }
-TEST(KnownDivergence, D11BackgroundAckAtFullQueueAbort) {
-  ExpectKnown(Id::kD11BackgroundAckAtFullQueueAbort,
-              config(model::CookieMode::kOff, false, true, 0),
-              {Call(StepKind::kOtherSyn), Call(StepKind::kOtherSyn),
-               Call(StepKind::kOtherComplete), Call(StepKind::kOtherComplete)});
-}
 TEST(KnownDivergence, D16CookieIndexNotAuthenticated) {
   ExpectKnown(Id::kD16CookieIndexNotAuthenticated, kCookies,
               {S(Syn()), S(ack(Ack(), AckBase::kCookie, 1))});
@@ -322,6 +316,22 @@ TEST(FormerDivergence, D10OldAckKeepsWindow) {
                                 ack(Ack(), AckBase::kSndUna, -1), 1000))});
   EXPECT_FALSE(r.diverged) << r.trace;
   EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedInOrder);
+}
+// Fixed in the model: under tcp_abort_on_overflow another 4-tuple's request
+// sock completing into a full accept queue is reset and removed.
+TEST(FormerDivergence, D11BackgroundAckAtFullQueueAbort) {
+  for (const bool abort : {true, false}) {
+    const RunResult r =
+        RunTrace(config(model::CookieMode::kOff, false, abort, 0),
+                 {Call(StepKind::kOtherSyn), Call(StepKind::kOtherSyn),
+                  Call(StepKind::kOtherComplete),
+                  Call(StepKind::kOtherComplete), S(Syn())});
+    EXPECT_FALSE(r.diverged) << r.trace;
+    EXPECT_EQ(r.transitions[r.transitions.size() - 2],
+              abort ? model::Transition::kOtherCompleteOverflowRst
+                    : model::Transition::kOtherCompleteNone)
+        << r.trace;
+  }
 }
 // Fixed in the model: an MSS option of 0 means 536 and a tiny one is
 // floored at 64 (CVE-2019-11479), for request socks and cookies alike.

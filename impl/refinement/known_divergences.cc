@@ -74,13 +74,6 @@ const std::vector<KnownDivergence>& known_divergences() {
        "ignores an ACK below SND.UNA (tcp_ack 'old_ack'), as the model "
        "does. Impl wrong (data path, not yet changed).",
        ""},
-      {"D11 background ACK at a full queue, abort policy",
-       "Another 4-tuple's request sock gets its final ACK while the accept "
-       "queue is full and tcp_abort_on_overflow is on: impl sends RST and "
-       "drops that request sock (as the model does for the tracked one, "
-       "kSynRecvOverflowRst); the model has no input for it (kOtherComplete "
-       "requires room), so other_reqs stays. Model incomplete.",
-       ""},
       {"D16 cookie MSS index not authenticated",
        "The model's cookie MAC does not cover the MSS index (low three "
        "bits), so an ACK of cookie+2 passes with another MSS, as in Linux; "
@@ -106,10 +99,6 @@ std::optional<uint32_t> classify(const StepContext& c) {
     return hit(Id::kD1CookieSynAckOptions);
   }
   if (segment && paws_drop(s, in)) return hit(Id::kD3NoPaws);
-  if (in.kind == static_cast<uint32_t>(model::InputKind::kOtherComplete) &&
-      t == Transition::kOtherCompleteNone && c.params.abort_on_overflow) {
-    return hit(Id::kD11BackgroundAckAtFullQueueAbort);
-  }
   const bool cookie_ack = t == Transition::kListenAckCookie ||
                           t == Transition::kListenAckCookieOverflow;
   if (cookie_ack && in.ack - 1 != s.ghost_cookie_iss) {

@@ -26,13 +26,12 @@
 namespace tcpref::refinement {
 
 // Numbered as first reported (D2, D5, D12-D15 and D19 are fixed in
-// impl/tcp; D4, D7, D8, D9 and D17 in the model).
+// impl/tcp; D4, D7, D8, D9, D11 and D17 in the model).
 enum class DivergenceId : uint32_t {
   kD1CookieSynAckOptions,
   kD3NoPaws,
   kD6SegmentNotAtRcvNxt,
   kD10WindowUpdateRule,
-  kD11BackgroundAckAtFullQueueAbort,
   kD16CookieIndexNotAuthenticated,
   kD18CookieFromClosedListener,
   kCount,
