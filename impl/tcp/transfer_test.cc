@@ -202,6 +202,39 @@ TEST(Send, BoundedSendBuffer) {
   EXPECT_EQ(h.stack().write(c.socket, data, h.now()).error, Error::kWouldBlock);
 }
 
+// Readiness: an ACK that frees send-buffer room reports kWritable; data
+// reports kReadable; a RST reports kReset.
+TEST(Send, ReadinessFollowsBuffers) {
+  struct Recorder : ReadinessObserver {
+    void on_ready(ListenerId, uint32_t) override {}
+    void on_ready(SocketId, uint32_t e) override { events.push_back(e); }
+    std::vector<uint32_t> events;
+  } recorder;
+  StackConfig config = Harness::DefaultConfig();
+  config.send_buffer = 1000;
+  Harness h(config);
+  const Conn c = Open(h);
+  h.stack().set_observer(&recorder);
+  const auto data = Bytes(1000);
+  EXPECT_EQ(h.stack().write(c.socket, data, h.now()).bytes, 1000u);
+  EXPECT_EQ(h.stack().poll(c.socket) & ready::kWritable, 0u);
+  h.Send(ClientAck(c.iss + 1 + kMss));
+  ASSERT_EQ(recorder.events.size(), 1u);
+  EXPECT_EQ(recorder.events.back(), ready::kWritable);
+  const auto byte = Bytes(1);
+  h.Send({.seq = kSeq,
+          .ack = c.iss + 1 + kMss,
+          .flags = kAck,
+          .window = 65535,
+          .payload = byte});
+  ASSERT_EQ(recorder.events.size(), 2u);
+  EXPECT_EQ(recorder.events.back(), ready::kWritable | ready::kReadable);
+  h.Send({.seq = kSeq + 1, .flags = kRst});
+  ASSERT_EQ(recorder.events.size(), 3u);
+  EXPECT_NE(recorder.events.back() & ready::kReset, 0u);
+  h.stack().set_observer(nullptr);
+}
+
 // RFC 1122 §4.2.3.2: after the quick-ACK start, data is ACKed every
 // second full segment or when the delayed-ACK timer fires.
 TEST(Receive, DelayedAckAfterQuickAckStart) {
