@@ -24,7 +24,7 @@ namespace tcpref::model {
   X(Bool, ws_enabled)         /* tcp_window_scaling */                      \
   X(Bool, sack_enabled)       /* tcp_sack */                                \
   X(Bool, ts_enabled)         /* tcp_timestamps */                          \
-  X(Word, rcv_wnd)            /* window we offer (unscaled in SYN-ACK) */   \
+  X(Word, rcv_wnd)            /* free receive buffer (SYN-ACK: <= 65535) */ \
   X(Word, cookie_secret)                                                    \
   X(Word, local_addr)                                                       \
   X(Word, remote_addr)                                                      \

@@ -99,6 +99,12 @@ class TransitionTable {
   }
   W offer() const { return offered_mss<D>(in_.mss_present, in_.mss); }
   W send_mss() const { return effective_mss<D>(offer(), p_.our_mss); }
+  // RCV.WND once synchronized: the free receive buffer, up to what the
+  // window field can carry with our shift (RFC 7323 §2.2; the SYN-ACK's
+  // window is unscaled, so it offers at most 65535).
+  W open_window(const W& shift) const {
+    return umin<D>(p_.rcv_wnd, w(0xFFFF) << umin<D>(shift, w(kMaxWindowScale)));
+  }
   W no_record_state() const {
     return D::ite(s_.listening, code(TcpState::kListen),
                   code(TcpState::kClosed));
@@ -267,7 +273,7 @@ void TransitionTable<D>::create_cookie_child(Effect<D>& e,
   n.snd_una = in_.ack;
   n.snd_nxt = in_.ack;
   n.rcv_nxt = in_.seq;
-  n.rcv_wnd = umin<D>(p_.rcv_wnd, w(0xFFFF));
+  n.rcv_wnd = open_window(w(0));  // a cookie child never scales
   // RFC 9293 §3.10.7.4 SYN-RECEIVED: SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
   n.snd_wnd = in_.wnd;
   n.snd_wl1 = in_.seq;
@@ -428,6 +434,7 @@ void TransitionTable<D>::rows(V& v) const {
     e.next.in_reqsk_table = D::boolean(false);
     e.next.in_established_table = D::boolean(true);
     e.next.peer_fin = fin;
+    e.next.rcv_wnd = open_window(s_.rcv_wscale);
     take_ack(e);
     take_data(e);
     e.event = code(AppEvent::kQueued);

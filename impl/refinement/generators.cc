@@ -248,6 +248,17 @@ rc::Gen<std::vector<Step>> script() {
                    seg(no_ts(in_order(true, false, false, SeqBase::kIrs))),
                    call(StepKind::kOtherComplete),
                    call(StepKind::kOtherComplete), seg(no_ts(cookie_ack()))})},
+      // Text after close(), before or after our FIN is acked (RST).
+      {1, gen::map(gen::arbitrary<bool>(),
+                   [](bool fin_acked) {
+                     SegmentSpec text = in_order(false, true, false);
+                     text.len = 10;
+                     V v{call(StepKind::kClose)};
+                     if (fin_acked)
+                       v.push_back(seg(in_order(false, true, false)));
+                     v.push_back(seg(text));
+                     return v;
+                   })},
       // Passive close (CLOSE-WAIT → LAST-ACK → closed).
       {1, gen::just(V{seg(in_order(false, true, true)), call(StepKind::kClose),
                       seg(in_order(false, true, false))})},

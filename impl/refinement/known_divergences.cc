@@ -85,6 +85,14 @@ const std::vector<KnownDivergence>& known_divergences() {
        "are on); impl answers RST because the new listener has sent no "
        "cookie recently (Linux tcp_synq_no_recent_overflow, per listener).",
        "docs/MODEL.md choice 13"},
+      {"D20 unread text in a scaled window",
+       "Text taken into a connection with our window shift above 0: impl's "
+       "RCV.WND is the free receive buffer, which the text fills until the "
+       "application reads it (after the step; a queued child keeps it until "
+       "accept), so the ACK and the state show a window smaller by the "
+       "text; the model keeps no receive buffer (RCV.WND is the whole "
+       "buffer). Unscaled, the 65535 limit hides the difference.",
+       "docs/MODEL.md choice 21"},
   };
   return list;
 }
@@ -118,6 +126,14 @@ std::optional<uint32_t> classify(const StepContext& c) {
     return hit(Id::kD10WindowUpdateRule);
   }
   if (t == Transition::kSyncOutOfOrder) return hit(Id::kD6SegmentNotAtRcvNxt);
+  const bool takes_text = t == Transition::kSynRecvComplete ||
+                          t == Transition::kQueuedInOrder ||
+                          t == Transition::kEstablishedInOrder ||
+                          (t >= Transition::kFinWait1FinAckedFin &&
+                           t <= Transition::kFinWait2InOrder);
+  if (takes_text && in.len > 0 && s.rcv_wscale > 0) {
+    return hit(Id::kD20UnreadTextInScaledWindow);
+  }
   return std::nullopt;
 }
 

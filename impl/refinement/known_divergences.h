@@ -34,6 +34,7 @@ enum class DivergenceId : uint32_t {
   kD10WindowUpdateRule,
   kD16CookieIndexNotAuthenticated,
   kD18CookieFromClosedListener,
+  kD20UnreadTextInScaledWindow,
   kCount,
 };
 

@@ -92,10 +92,11 @@ TCPREF_REFINEMENT_CONFIG(CookiesAlwaysDropNoTs1337Backlog1, 8)
 TCPREF_REFINEMENT_CONFIG(CookiesAlwaysResetTsNo1337Backlog1, 9)
 TCPREF_REFINEMENT_CONFIG(CookiesAlwaysDropTs1337Backlog0, 10)
 TCPREF_REFINEMENT_CONFIG(CookiesAlwaysResetNoTs1337BacklogLarge, 11)
+TCPREF_REFINEMENT_CONFIG(CookiesAutoDropTs1337Backlog1Shift7, 12)
 #undef TCPREF_REFINEMENT_CONFIG
 
 TEST(Refinement, ConfigurationsListed) {
-  EXPECT_EQ(standard_configs().size(), 12u);
+  EXPECT_EQ(standard_configs().size(), 13u);
 }
 
 // Rows the driver never produces by construction; docs/MODEL.md

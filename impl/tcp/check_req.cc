@@ -33,7 +33,10 @@ void Stack::Impl::send_request_ack(const RequestSock& r, Time now) {
   s.seq = r.iss + 1;
   s.ack = r.irs + 1;
   s.flags = wire::flags::kAck;
-  s.window = synack_window(config);
+  // RFC 7323 §2.2: only SYN segments carry an unscaled window; once both
+  // sides offered scaling this ACK's is scaled (Linux tcp_v4_reqsk_send_ack).
+  const uint8_t shift = (r.options & optbit::kWscale) != 0 ? r.rcv_wscale : 0;
+  s.window = static_cast<uint16_t>(synack_window(config) >> shift);
   if ((r.options & optbit::kTs) != 0) {
     s.options.timestamps =
         wire::Timestamps{ts_clock(now) + r.ts_offset, r.ts_recent};

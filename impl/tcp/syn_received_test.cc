@@ -235,6 +235,23 @@ TEST(SynReceived, SynOutOfWindowGetsAck) {
   EXPECT_EQ(h.Inspect().irs, kIrs);
 }
 
+// With scaling negotiated, the request sock's ACK carries a scaled window
+// (RFC 7323 §2.2: only SYNs are unscaled; Linux tcp_v4_reqsk_send_ack).
+TEST(SynReceived, AckFromRequestSockHasScaledWindow) {
+  Harness h;
+  h.Listen();
+  h.Send({.seq = kIrs,
+          .flags = kSyn,
+          .window = 65535,
+          .options = {.window_scale = 3}});
+  const uint32_t iss = h.PopSent().segment.seq;
+  h.Send({.seq = kIrs + 100000, .flags = kSyn, .window = 65535});
+  h.ExpectSent({.seq = iss + 1,
+                .ack = kIrs + 1,
+                .flags = kAck,
+                .window = 65535 >> 7});  // our shift (StackConfig default)
+}
+
 // The ACK field is checked before the sequence number (Linux
 // tcp_check_req; the model): bad ACK and bad SEQ together draw the RST.
 TEST(SynReceived, BadAckIsCheckedBeforeSequence) {
