@@ -58,13 +58,14 @@ TEST(ModelDiffPlanted, DecodesTheSeedAsWritten) {
 }
 
 TEST(ModelDiffPlanted, HandshakeDivergesAtTheFinalAckOnlyWithTheBug) {
-  // The first eight standard configurations make a request sock for the
-  // SYN; the last four (cookies always) never do, so the bug is off their
-  // path.
-  const size_t configs = refinement::standard_configs().size();
-  ASSERT_EQ(configs, 12u);
-  for (size_t config = 0; config < configs; ++config) {
-    const bool request_sock = config < 8;
+  // Configurations with cookies always never make a request sock for the
+  // SYN, so the bug is off their path; every other one must diverge.
+  const std::vector<refinement::RefinementConfig> all =
+      refinement::standard_configs();
+  ASSERT_EQ(all.size(), 13u);  // one seed each, from make_seeds.py
+  for (size_t config = 0; config < all.size(); ++config) {
+    const bool request_sock =
+        all[config].cookies != model::CookieMode::kAlways;
     const std::string name =
         "handshake_accept_close_c" + std::to_string(config);
     const ModelDiffInput in = decode_model_diff_input(seed(name));

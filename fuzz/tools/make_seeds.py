@@ -327,11 +327,13 @@ def model_diff_seeds():
         m.segment(syn=True, mss=1460, ts=ts_syn)
         return m.segment(ack=True, ack_number=(ack_base, 0), ts=ts_next)
 
-    # The handshake in every standard configuration (the last four answer
-    # every SYN with a cookie); with the planted bug the first eight diverge
-    # at the final ACK (model_diff_planted_test).
+    # The handshake in every standard configuration (8-11 answer every SYN
+    # with a cookie); with the planted bug the others diverge at the final
+    # ACK (model_diff_planted_test).
+    cookies_always = range(8, 12)
     for config in range(f.MD_CONFIGS):
-        ack_base = f.MD_ACK_COOKIE if config >= 8 else f.MD_ACK_SND_NXT
+        ack_base = (f.MD_ACK_COOKIE if config in cookies_always
+                    else f.MD_ACK_SND_NXT)
         yield f"handshake_accept_close_c{config}", handshake(
             ModelDiff(config), ack_base).step(f.MD_ACCEPT).step(
             f.MD_CLOSE).bytes()
