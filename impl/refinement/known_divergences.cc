@@ -66,14 +66,6 @@ const std::vector<KnownDivergence>& known_divergences() {
        "(Linux tcp_data_queue; RFC 9293 §3.10.7.4 'fifth' processes the "
        "ACK of every acceptable segment).",
        "docs/MODEL.md choice 9"},
-      {"D10 window from an ACK below SND.UNA",
-       "An in-order segment with SEG.ACK < SND.UNA but newer than the last "
-       "window update (SND.WL1 < SEG.SEQ, e.g. after the peer sent text): "
-       "impl (transfer.cc on_ack) takes its window; RFC 9293 §3.10.7.4 "
-       "'fifth' updates the window only when SND.UNA =< SEG.ACK, and Linux "
-       "ignores an ACK below SND.UNA (tcp_ack 'old_ack'), as the model "
-       "does. Impl wrong (data path, not yet changed).",
-       ""},
       {"D16 cookie MSS index not authenticated",
        "The model's cookie MAC does not cover the MSS index (low three "
        "bits), so an ACK of cookie+2 passes with another MSS, as in Linux; "
@@ -114,16 +106,6 @@ std::optional<uint32_t> classify(const StepContext& c) {
   }
   if (cookie_ack && c.listener_reopened_since_cookie) {
     return hit(Id::kD18CookieFromClosedListener);
-  }
-  const bool in_order_row =
-      t >= Transition::kQueuedInOrder && t <= Transition::kClosingInOrder;
-  const bool newer_segment =
-      before(s.snd_wl1, in.seq) ||
-      (s.snd_wl1 == in.seq && !before(in.ack, s.snd_wl2));
-  const uint32_t scale = s.snd_wscale > 14 ? 14 : s.snd_wscale;
-  if (in_order_row && before(in.ack, s.snd_una) && newer_segment &&
-      (in.wnd << scale) != s.snd_wnd) {
-    return hit(Id::kD10WindowUpdateRule);
   }
   if (t == Transition::kSyncOutOfOrder) return hit(Id::kD6SegmentNotAtRcvNxt);
   const bool takes_text = t == Transition::kSynRecvComplete ||

@@ -31,7 +31,6 @@ enum class DivergenceId : uint32_t {
   kD1CookieSynAckOptions,
   kD3NoPaws,
   kD6SegmentNotAtRcvNxt,
-  kD10WindowUpdateRule,
   kD16CookieIndexNotAuthenticated,
   kD18CookieFromClosedListener,
   kD20UnreadTextInScaledWindow,

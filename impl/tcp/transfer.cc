@@ -250,9 +250,12 @@ void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
   if (seg_wnd == 0 && seg.ack == snd_una && stalled_since != Time{0}) {
     stalled_since = env.now;
   }
-  // RFC 9293 §3.10.7.4: update the send window from the newest segment.
-  if (seq_before(snd_wl1, seg.seq) ||
-      (snd_wl1 == seg.seq && seq_before_eq(snd_wl2, seg.ack))) {
+  // RFC 9293 §3.10.7.4: the window comes only from an ACK in
+  // [SND.UNA, SND.NXT] (an older one is a duplicate) and from the newest
+  // segment (SND.WL1/SND.WL2).
+  if (!seq_before(seg.ack, snd_una) &&
+      (seq_before(snd_wl1, seg.seq) ||
+       (snd_wl1 == seg.seq && seq_before_eq(snd_wl2, seg.ack)))) {
     snd_wnd = seg_wnd;
     max_snd_wnd = std::max(max_snd_wnd, snd_wnd);
     snd_wl1 = seg.seq;

@@ -110,6 +110,24 @@ TEST(Send, OlderAckDoesNotUpdateTheWindow) {
   EXPECT_EQ(h.Inspect().snd_wnd, 5000u);
 }
 
+// RFC 9293 §3.10.7.4: an ACK below SND.UNA is a duplicate; its window is
+// not taken even when its SEQ is newer.
+TEST(Send, AckBelowSndUnaDoesNotUpdateTheWindow) {
+  Harness h;
+  const Conn c = Open(h);
+  const auto data = Bytes(kMss);
+  (void)h.stack().write(c.socket, data, h.now());
+  (void)h.PopSent();
+  const auto byte = Bytes(1);
+  h.Send({.seq = kSeq,
+          .ack = c.iss + 1 + kMss,
+          .flags = kAck,
+          .window = 5000,
+          .payload = byte});
+  h.Send({.seq = kSeq + 1, .ack = c.iss + 1, .flags = kAck, .window = 100});
+  EXPECT_EQ(h.Inspect().snd_wnd, 5000u);
+}
+
 // RFC 9293 §3.8.6.1: a zero window with data waiting is probed when the
 // persist timer (initially the RTO) expires.
 TEST(Send, ZeroWindowIsProbed) {
