@@ -22,7 +22,9 @@ tools/setup.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-bazel test //... "$@" 2>&1 | tee "$log"
+# Debian's linux-sandbox logs every mount it makes; keep those lines out of
+# the console (Bazel's own output and the test summary pass through).
+bazel test //... "$@" 2>&1 | grep --line-buffered -v 'src/main/tools/linux-sandbox' | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 # A plain closing line, counted from Bazel's per-target summary.
