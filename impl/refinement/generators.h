@@ -23,3 +23,13 @@ namespace tcpref::refinement {
 void showValue(const Scenario& s, std::ostream& os);
 
 }  // namespace tcpref::refinement
+
+// Lets RC_GTEST_PROP and rc::check take a Scenario argument.
+namespace rc {
+template <>
+struct Arbitrary<tcpref::refinement::Scenario> {
+  static Gen<tcpref::refinement::Scenario> arbitrary() {
+    return tcpref::refinement::scenario();
+  }
+};
+}  // namespace rc

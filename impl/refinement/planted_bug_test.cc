@@ -53,21 +53,6 @@ TEST(PlantedBug, PropertyFailsInEveryConfiguration) {
   }
 }
 
-}  // namespace
-}  // namespace tcpref::refinement
-
-namespace rc {
-template <>
-struct Arbitrary<tcpref::refinement::Scenario> {
-  static Gen<tcpref::refinement::Scenario> arbitrary() {
-    return tcpref::refinement::scenario();
-  }
-};
-}  // namespace rc
-
-namespace tcpref::refinement {
-namespace {
-
 // The same bug on the tracked client, by hand: SEG.ACK = ISS+2 completes the
 // handshake in impl, where the model answers RST (kSynRecvBadAck).
 TEST(PlantedBug, AckOfIssPlusTwoDiverges) {

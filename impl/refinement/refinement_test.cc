@@ -61,21 +61,6 @@ void check_config(const RefinementConfig& config) {
   EXPECT_TRUE(ok) << "see the minimal trace above";
 }
 
-}  // namespace
-}  // namespace tcpref::refinement
-
-namespace rc {
-template <>
-struct Arbitrary<tcpref::refinement::Scenario> {
-  static Gen<tcpref::refinement::Scenario> arbitrary() {
-    return tcpref::refinement::scenario();
-  }
-};
-}  // namespace rc
-
-namespace tcpref::refinement {
-namespace {
-
 // One test per configuration (standard_configs(), in order), so a failure
 // names its configuration.
 #define TCPREF_REFINEMENT_CONFIG(test_name, index) \
