@@ -55,9 +55,8 @@ def cc_fuzz_test(name, srcs, deps = [], corpus = [], dict = None, options = None
     cc_binary(
         name = name + "_bin",
         testonly = True,
-        # Bazel links with clang, not clang++: ask for UBSan's C++ runtime
-        # (vptr and function checks) explicitly.
-        linkopts = ["-fsanitize=fuzzer", "-fsanitize-link-c++-runtime"],
+        # UBSan's C++ runtime comes from .bazelrc's fuzz config.
+        linkopts = ["-fsanitize=fuzzer"],
         tags = ["fuzz-test", "manual"] + tags,
         deps = [":" + name + "_lib"],
     )
