@@ -221,6 +221,8 @@ ConnectionView Connection::view() const {
   v.ecn_ok = ecn_ok;
   v.ts_recent = ts_recent;
   v.from_cookie = from_cookie;
+  v.ooo_bytes = ooo.queued_bytes();
+  if (!ooo.empty()) v.ooo_left = ooo.ranges().front().left;
   return v;
 }
 

@@ -152,17 +152,21 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
     }
   }
 
-  // RFC 9293 §3.10.7.4 "eighth": a FIN right after everything received.
+  // RFC 9293 §3.10.7.4 "eighth": a FIN right after everything received is
+  // taken. One beyond RCV.NXT is not held (only text is queued) but, like
+  // any out-of-order segment, draws an immediate ACK (RFC 5681 §4.2).
   const uint32_t end = seg.seq + static_cast<uint32_t>(payload.size());
-  if (seg.has(kFin) && end == rcv_nxt && receives_data(state)) {
-    rcv_nxt += 1;
+  if (seg.has(kFin) && receives_data(state)) {
     ack_owed = true;
-    if (state == TcpState::kEstablished) {
-      set_state(TcpState::kCloseWait, c);
-    } else if (state == TcpState::kFinWait1) {
-      set_state(TcpState::kClosing, c);
-    } else {  // FIN-WAIT-2
-      event = ConnectionEvent::kTimeWait;
+    if (end == rcv_nxt) {
+      rcv_nxt += 1;
+      if (state == TcpState::kEstablished) {
+        set_state(TcpState::kCloseWait, c);
+      } else if (state == TcpState::kFinWait1) {
+        set_state(TcpState::kClosing, c);
+      } else {  // FIN-WAIT-2
+        event = ConnectionEvent::kTimeWait;
+      }
     }
   }
   // New data the ACK or window allows carries the ACK; otherwise it goes

@@ -183,6 +183,8 @@ TEST(Established, OutOfOrderDataIsQueuedUntilTheGapFills) {
           .payload = later});
   h.ExpectSent(AckOf(c.iss, kSeq));
   EXPECT_EQ(h.Inspect().rcv_nxt, kSeq);
+  EXPECT_EQ(h.Inspect().ooo_bytes, 10u);
+  EXPECT_EQ(h.Inspect().ooo_left, kSeq + 10);
   EXPECT_EQ(h.counters().TCPOFOQueue, 1u);
   const std::array<uint8_t, 10> first = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   h.Send({.seq = kSeq,
@@ -191,10 +193,26 @@ TEST(Established, OutOfOrderDataIsQueuedUntilTheGapFills) {
           .window = 100,
           .payload = first});
   h.ExpectSent(AckOf(c.iss, kSeq + 20, 64 * 1024 - 20));
+  EXPECT_EQ(h.Inspect().ooo_bytes, 0u);
   std::array<uint8_t, 32> got{};
   const IoResult r = h.stack().read(c.socket, got, h.now());
   ASSERT_EQ(r.bytes, 20u);
   for (uint8_t i = 0; i < 20; ++i) EXPECT_EQ(got[i], i + 1);
+}
+
+// RFC 5681 §4.2: a FIN beyond RCV.NXT is out of order: it is not taken
+// (no CLOSE-WAIT, RCV.NXT stays) but draws an immediate duplicate ACK.
+TEST(Established, OutOfOrderFinDrawsDuplicateAck) {
+  Harness h;
+  const Conn c = EstablishPlain(h);
+  h.Send(
+      {.seq = kSeq + 5, .ack = c.iss + 1, .flags = kAck | kFin, .window = 100});
+  h.ExpectSent(AckOf(c.iss, kSeq));
+  EXPECT_EQ(h.Inspect().state, TcpState::kEstablished);
+  EXPECT_EQ(h.Inspect().rcv_nxt, kSeq);
+  // A pure ACK beyond RCV.NXT carries nothing to acknowledge: no reply.
+  h.Send({.seq = kSeq + 5, .ack = c.iss + 1, .flags = kAck, .window = 100});
+  h.ExpectNothingSent();
 }
 
 // A retransmission overlapping what we have: only the new part is kept.

@@ -198,6 +198,9 @@ struct ConnectionView {
   uint8_t snd_wscale = 0, rcv_wscale = 0;
   bool sack_ok = false, timestamps_ok = false, ecn_ok = false;
   uint32_t ts_recent = 0;
+  // Text held out of order (RFC 9293 §3.10.7.4 "seventh"): how many bytes,
+  // and the lowest sequence number held (meaningful when ooo_bytes > 0).
+  uint32_t ooo_bytes = 0, ooo_left = 0;
   uint8_t retransmits = 0;  // SYN-ACK retransmissions so far (request sock)
   bool from_cookie = false;
 };
