@@ -68,6 +68,12 @@ class TransitionTable {
                   D::ite(wnd == w(0), in_.seq == s_.rcv_nxt, start_in),
                   !(wnd == w(0)) && (start_in || end_in));
   }
+  // The segment starts at or before RCV.NXT (of `s`, the state being
+  // built): acceptable, it then overlaps or starts at RCV.NXT; otherwise it
+  // lies beyond a gap.
+  B in_seq(const ModelState<D>& s) const {
+    return !after<D>(in_.seq, s.rcv_nxt);
+  }
   // RFC 5961 §3.2: the window a RST's SEQ is judged against.
   B rst_in_window() const {
     return in_range<D>(in_.seq, s_.rcv_nxt, s_.rcv_wnd);
@@ -327,15 +333,21 @@ void TransitionTable<D>::take_ack(Effect<D>& e) const {
   n.snd_wl1 = D::ite(update, in_.seq, s_.snd_wl1);
   n.snd_wl2 = D::ite(update, in_.ack, s_.snd_wl2);
   n.max_snd_wnd = umax<D>(s_.max_snd_wnd, n.snd_wnd);
-  // RFC 7323 §4.3 (simplified: the segment is in order).
-  n.ts_recent = D::ite(s_.ts_ok && in_.ts_present, in_.tsval, s_.ts_recent);
+  // RFC 7323 §4.3: TS.Recent only from a segment that starts at or before
+  // Last.ACK.sent, which is RCV.NXT here (every ACK goes out at once).
+  n.ts_recent =
+      D::ite(s_.ts_ok && in_.ts_present && in_seq(n), in_.tsval, s_.ts_recent);
 }
 
-// RFC 9293 §3.10.7.4 "seventh/eighth": in-order text and FIN advance
-// RCV.NXT and are acknowledged.
+// RFC 9293 §3.10.7.4 "seventh/eighth": text and FIN starting at or before
+// RCV.NXT advance it (duplicate bytes trimmed); text or FIN beyond it is
+// dropped (choice 9: no reassembly). Either way it is acknowledged at once
+// (RFC 5681 §4.2: out-of-order segments draw an immediate duplicate ACK).
 template <class D>
 void TransitionTable<D>::take_data(Effect<D>& e) const {
-  e.next.rcv_nxt = in_.seq + in_.len + as_word<D>(in_.flag_fin);
+  ModelState<D>& n = e.next;
+  n.rcv_nxt = D::ite(in_seq(n), in_.seq + in_.len + as_word<D>(in_.flag_fin),
+                     n.rcv_nxt);
   Output<D> none = e.out;
   reply_ack(e, OutputKind::kAck);
   e.out = select<D>(!(in_.len == w(0)) || in_.flag_fin, e.out, none);
@@ -477,23 +489,23 @@ void TransitionTable<D>::rows(V& v) const {
   const B ack_ok = ack_acceptable();
   v.row(T::kSyncAckUnacceptable, sy && ok_seq && ack && !ack_ok,
         [&](E& e) { reply_ack(e, OutputKind::kAck); });
+  // RFC 9293 §3.10.7.4 "fifth": from here on the segment is acceptable and
+  // its ACK field is processed whether or not it starts at RCV.NXT; only
+  // text and FIN depend on the order (take_data, fin_in).
   // RFC 1122 §4.2.2.13: after close() nobody reads, so new data draws a
-  // RST (Linux TCPAbortOnData), in order or not. The ACK is taken first;
-  // TS.Recent only from a segment that starts in sequence (RFC 7323 §4.3).
+  // RST (Linux TCPAbortOnData), in order or not. The ACK is taken first.
   const B ack_taken = sy && ok_seq && ack && ack_ok;
   const B abort_data = ack_taken &&
                        (st_is(S::kFinWait1) || st_is(S::kFinWait2)) &&
                        !(in_.len == w(0));
   v.row(T::kFinWaitDataAbort, abort_data, [&](E& e) {
     take_ack(e);
-    e.next.ts_recent =
-        D::ite(after<D>(in_.seq, s_.rcv_nxt), s_.ts_recent, e.next.ts_recent);
     reply_abort(e);
     remove_record(e);
   });
-  v.row(T::kSyncOutOfOrder, ack_taken && !abort_data && !exact,
-        [&](E& e) { reply_ack(e, OutputKind::kAck); });
-  const B io = ack_taken && !abort_data && exact;
+  const B io = ack_taken && !abort_data;
+  // A FIN is taken only in sequence (RFC 9293 §3.10.7.4 "eighth").
+  const B fin_in = fin && in_seq(s_);
   const B fin_acked = in_.ack == s_.snd_nxt;
   auto ack_only = [&](E& e) { take_ack(e); };
   auto ack_data = [&](E& e) {
@@ -501,49 +513,49 @@ void TransitionTable<D>::rows(V& v) const {
     take_data(e);
   };
   const B queued_st = io && st_is(S::kEstablishedQueued);
-  v.row(T::kQueuedInOrder, queued_st && !s_.peer_fin, [&](E& e) {
+  v.row(T::kQueuedSegment, queued_st && !s_.peer_fin, [&](E& e) {
     ack_data(e);
-    e.next.peer_fin = fin;
+    e.next.peer_fin = fin_in;
   });
-  v.row(T::kQueuedInOrderAfterFin, queued_st && s_.peer_fin, ack_only);
-  v.row(T::kEstablishedInOrder, io && st_is(S::kEstablished), [&](E& e) {
+  v.row(T::kQueuedAfterFin, queued_st && s_.peer_fin, ack_only);
+  v.row(T::kEstablishedSegment, io && st_is(S::kEstablished), [&](E& e) {
     ack_data(e);
-    e.next.st = D::ite(fin, code(S::kCloseWait), s_.st);
+    e.next.st = D::ite(fin_in, code(S::kCloseWait), s_.st);
   });
-  v.row(T::kCloseWaitInOrder, io && st_is(S::kCloseWait), ack_only);
+  v.row(T::kCloseWaitSegment, io && st_is(S::kCloseWait), ack_only);
   const B last_ack = io && st_is(S::kLastAck);
   v.row(T::kLastAckFinAcked, last_ack && fin_acked, [&](E& e) {
     take_ack(e);
     remove_record(e);
     e.event = code(AppEvent::kClosed);
   });
-  v.row(T::kLastAckInOrder, last_ack && !fin_acked, ack_only);
+  v.row(T::kLastAckSegment, last_ack && !fin_acked, ack_only);
   const B fw1 = io && st_is(S::kFinWait1);
-  v.row(T::kFinWait1FinAckedFin, fw1 && fin_acked && fin, [&](E& e) {
+  v.row(T::kFinWait1FinAckedFin, fw1 && fin_acked && fin_in, [&](E& e) {
     ack_data(e);
     enter_time_wait(e);
   });
-  v.row(T::kFinWait1FinAcked, fw1 && fin_acked && !fin, [&](E& e) {
+  v.row(T::kFinWait1FinAcked, fw1 && fin_acked && !fin_in, [&](E& e) {
     ack_data(e);
     e.next.st = code(S::kFinWait2);
   });
-  v.row(T::kFinWait1Fin, fw1 && !fin_acked && fin, [&](E& e) {
+  v.row(T::kFinWait1Fin, fw1 && !fin_acked && fin_in, [&](E& e) {
     ack_data(e);
     e.next.st = code(S::kClosing);
   });
-  v.row(T::kFinWait1InOrder, fw1 && !fin_acked && !fin, ack_data);
+  v.row(T::kFinWait1Segment, fw1 && !fin_acked && !fin_in, ack_data);
   const B fw2 = io && st_is(S::kFinWait2);
-  v.row(T::kFinWait2Fin, fw2 && fin, [&](E& e) {
+  v.row(T::kFinWait2Fin, fw2 && fin_in, [&](E& e) {
     ack_data(e);
     enter_time_wait(e);
   });
-  v.row(T::kFinWait2InOrder, fw2 && !fin, ack_data);
+  v.row(T::kFinWait2Segment, fw2 && !fin_in, ack_data);
   const B closing = io && st_is(S::kClosing);
   v.row(T::kClosingFinAcked, closing && fin_acked, [&](E& e) {
     take_ack(e);
     enter_time_wait(e);
   });
-  v.row(T::kClosingInOrder, closing && !fin_acked, ack_only);
+  v.row(T::kClosingSegment, closing && !fin_acked, ack_only);
 
   // ---- TIME-WAIT: RFC 9293 §3.10.7.4, RFC 1337, RFC 6191 -----------------
   const B tw = seg && st_is(S::kTimeWait);

@@ -329,6 +329,73 @@ TEST(Established, DataAndUnacceptableAck) {
   EXPECT_EQ(r.transition, tr(T::kSyncAckUnacceptable));
 }
 
+// RFC 9293 §3.10.7.4 "fifth" then "seventh": a segment beyond RCV.NXT still
+// has its ACK field processed; its text is not taken (choice 9) but draws a
+// duplicate ACK (RFC 5681 §4.2); a pure ACK beyond RCV.NXT draws nothing;
+// text overlapping RCV.NXT is trimmed and taken.
+TEST(Established, SegmentsNotAtRcvNxt) {
+  Server srv;
+  srv.establish();
+  const uint32_t wnd = srv.s.snd_wnd;
+  StepResult<C> r =
+      srv.feed(make_segment({.ack = true}, kPeer + 5, kIsn + 1, 10, wnd + 7));
+  EXPECT_EQ(r.transition, tr(T::kEstablishedSegment));
+  EXPECT_EQ(r.out.kind, out(OutputKind::kAck));
+  EXPECT_EQ(r.out.ack, kPeer + 1);
+  EXPECT_EQ(srv.s.rcv_nxt, kPeer + 1);
+  EXPECT_EQ(srv.s.snd_wnd, wnd + 7);  // the ACK field was processed
+  EXPECT_EQ(srv.s.snd_wl1, kPeer + 5);
+  r = srv.ack(kPeer + 5, kIsn + 1);
+  EXPECT_EQ(r.out.kind, out(OutputKind::kNone));
+  r = srv.feed(make_segment({.ack = true, .fin = true}, kPeer + 5, kIsn + 1));
+  EXPECT_EQ(r.out.kind, out(OutputKind::kAck));
+  EXPECT_EQ(srv.s.st, st(TcpState::kEstablished));  // FIN not taken
+  r = srv.ack(kPeer - 3, kIsn + 1, 10);             // 4 old bytes, 6 new
+  EXPECT_EQ(r.out.kind, out(OutputKind::kAck));
+  EXPECT_EQ(srv.s.rcv_nxt, kPeer + 7);
+}
+
+// RFC 7323 §4.3: TS.Recent is taken only from a segment that starts at or
+// before RCV.NXT (Last.ACK.sent).
+TEST(Established, TsRecentOnlyFromSegmentsInSequence) {
+  Server srv;
+  srv.p.ts_enabled = true;
+  srv.listen();
+  Input<C> syn = make_segment({.syn = true}, kPeer, 0);
+  syn.isn = kIsn;
+  syn.ts_present = true;
+  syn.tsval = 100;
+  srv.feed(syn);
+  Input<C> in = make_segment({.ack = true}, kPeer + 1, kIsn + 1);
+  in.ts_present = true;
+  in.tsval = 101;
+  srv.feed(in);
+  ASSERT_TRUE(srv.s.ts_ok);
+  ASSERT_EQ(srv.s.ts_recent, 101u);
+  in.seq = kPeer + 9;
+  in.len = 5;
+  in.tsval = 102;
+  srv.feed(in);
+  EXPECT_EQ(srv.s.ts_recent, 101u);
+  in.seq = kPeer + 1;
+  in.tsval = 103;
+  srv.feed(in);
+  EXPECT_EQ(srv.s.ts_recent, 103u);
+}
+
+// RFC 9293 §3.10.7.4 LAST-ACK: an acceptable ACK of our FIN closes the
+// connection even when the segment starts beyond RCV.NXT.
+TEST(Close, LastAckClosesOnOutOfOrderAckOfFin) {
+  Server srv;
+  srv.establish();
+  srv.feed(make_segment({.ack = true, .fin = true}, kPeer + 1, kIsn + 1));
+  srv.feed(make_input(InputKind::kAppClose));
+  ASSERT_EQ(srv.s.st, st(TcpState::kLastAck));
+  const StepResult<C> r = srv.ack(kPeer + 10, kIsn + 2);
+  EXPECT_EQ(r.transition, tr(T::kLastAckFinAcked));
+  EXPECT_EQ(r.event, static_cast<uint32_t>(AppEvent::kClosed));
+}
+
 TEST(Close, PassiveClose) {
   Server srv;
   srv.establish();

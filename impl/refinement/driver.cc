@@ -517,8 +517,10 @@ class Driver {
     if (!options_.skip_known_divergences) return false;
     const auto t =
         static_cast<Transition>(model::step(params_, state_, in).transition);
+    const tcp::ConnectionView v = stack_->inspect(tracked());
     const std::optional<uint32_t> k =
-        classify({config_, params_, state_, in, t, closed_since_cookie_});
+        classify({config_, params_, state_, in, t, closed_since_cookie_,
+                  v.ooo_bytes, v.ooo_left});
     if (!k) return false;
     ++result_.skipped[*k];
     trace_ << "   skipped: known divergence " << known_divergences()[*k].name

@@ -192,10 +192,13 @@ TEST(KnownDivergence, D03Paws) {
   ExpectKnown(Id::kD3NoPaws, kTs,
               Handshake(true) + std::vector<Step>{S(FinAck())});
 }
-TEST(KnownDivergence, D06SegmentNotAtRcvNxt) {
-  ExpectKnown(
-      Id::kD6SegmentNotAtRcvNxt, kPlain,
-      Handshake() + std::vector<Step>{S(seq(Ack(), SeqBase::kRcvNxt, 1))});
+TEST(KnownDivergence, D06Reassembly) {
+  // Five bytes beyond a one-byte gap, then the byte that fills it: impl
+  // delivers six, the model one.
+  ExpectKnown(Id::kD6Reassembly, kPlain,
+              Handshake() +
+                  std::vector<Step>{S(seq(len(Ack(), 5), SeqBase::kRcvNxt, 1)),
+                                    S(len(Ack(), 1))});
 }
 TEST(KnownDivergence, D16CookieIndexNotAuthenticated) {
   ExpectKnown(Id::kD16CookieIndexNotAuthenticated, kCookies,
@@ -233,6 +236,33 @@ TEST(FormerDivergence, D20ScaledReceiveWindow) {
   EXPECT_EQ(r.transitions.back(), model::Transition::kLastAckFinAcked);
 }
 
+// Fixed in the model (RFC 9293 §3.10.7.4 "fifth": the ACK field of every
+// acceptable segment is processed) and in impl/tcp (an out-of-order FIN draws
+// a duplicate ACK): segments that do not start at RCV.NXT now agree.
+TEST(FormerDivergence, D06SegmentsNotAtRcvNxt) {
+  using T = model::Transition;
+  const std::vector<std::pair<std::vector<Step>, T>> cases = {
+      // A pure ACK beyond RCV.NXT with a new window: no reply, window taken.
+      {{S(window(seq(Ack(), SeqBase::kRcvNxt, 1), 1000))}, T::kQueuedSegment},
+      // Text beyond RCV.NXT: a duplicate ACK; FIN beyond RCV.NXT: the same.
+      {{S(seq(len(Ack(), 5), SeqBase::kRcvNxt, 3))}, T::kQueuedSegment},
+      {{kAccept, S(seq(FinAck(), SeqBase::kRcvNxt, 3))},
+       T::kEstablishedSegment},
+      // Text overlapping RCV.NXT: the new part is taken.
+      {{S(len(Ack(), 4)), S(seq(len(Ack(), 10), SeqBase::kRcvNxt, -4))},
+       T::kQueuedSegment},
+      // LAST-ACK: an ACK of our FIN beyond RCV.NXT closes.
+      {{kAccept, S(FinAck()), kClose, S(seq(Ack(), SeqBase::kRcvNxt, 2))},
+       T::kLastAckFinAcked},
+  };
+  for (const auto& [tail, last] : cases) {
+    const RunResult r = RunTrace(kPlain, Handshake() + tail);
+    EXPECT_FALSE(r.diverged) << r.trace;
+    ASSERT_FALSE(r.transitions.empty()) << r.trace;
+    EXPECT_EQ(r.transitions.back(), last) << r.trace;
+  }
+}
+
 // Fixed in impl/tcp (e220e54, 23ee719) after the property found them; kept as
 // agreement traces so they stay fixed.
 TEST(FormerDivergence, D02BadAckOutOfWindowAnsweredWithRst) {
@@ -253,7 +283,7 @@ TEST(FormerDivergence, D12MaxSndWndCountsSynWindow) {
       RunTrace(kPlain, {S(Syn()), S(window(Ack(), 1000)),
                         S(window(ack(Ack(), AckBase::kSndUna, -2000), 1000))});
   EXPECT_FALSE(r.diverged) << r.trace;
-  EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedInOrder);
+  EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedSegment);
 }
 TEST(FormerDivergence, D13TsOnPlainCookieAckIgnored) {
   const RunResult r = RunTrace(
@@ -317,7 +347,7 @@ TEST(FormerDivergence, D10WindowFromAckBelowSndUna) {
           std::vector<Step>{S(len(Ack(), 10)),
                             S(window(ack(Ack(), AckBase::kSndUna, -1), 1000))});
   EXPECT_FALSE(r.diverged) << r.trace;
-  EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedInOrder) << r.trace;
+  EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedSegment) << r.trace;
 }
 // Fixed in the model: an old ACK in the segment that last updated the window
 // (SEG.SEQ = SND.WL1, SEG.ACK < SND.WL2) leaves SND.WND alone (RFC 9293
@@ -327,7 +357,7 @@ TEST(FormerDivergence, D10OldAckKeepsWindow) {
       kPlain, Handshake() + std::vector<Step>{S(window(
                                 ack(Ack(), AckBase::kSndUna, -1), 1000))});
   EXPECT_FALSE(r.diverged) << r.trace;
-  EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedInOrder);
+  EXPECT_EQ(r.transitions.back(), model::Transition::kQueuedSegment);
 }
 // Fixed in the model: under tcp_abort_on_overflow another 4-tuple's request
 // sock completing into a full accept queue is reset and removed.

@@ -58,13 +58,11 @@ const std::vector<KnownDivergence>& known_divergences() {
        "ACK (§5.3 R1) in SYN-RECEIVED, synchronized states and TIME-WAIT; "
        "the model has no PAWS.",
        "docs/MODEL.md choice 10"},
-      {"D6 acceptable segment not at RCV.NXT",
-       "In a synchronized state an acceptable segment with an acceptable "
-       "ACK but SEQ != RCV.NXT: the model only sends an ACK; impl processes "
-       "its ACK field (SND.UNA, SND.WND/WL1/WL2, TS.Recent), trims and "
-       "takes overlapping text, and sends no ACK for one without text "
-       "(Linux tcp_data_queue; RFC 9293 §3.10.7.4 'fifth' processes the "
-       "ACK of every acceptable segment).",
+      {"D6 reassembly",
+       "Text that arrived beyond RCV.NXT: impl holds it (RFC 9293 "
+       "§3.10.7.4 'seventh') and delivers it when a later segment fills "
+       "the gap, so RCV.NXT moves past both; the model dropped it and "
+       "advances RCV.NXT by the filling segment only.",
        "docs/MODEL.md choice 9"},
       {"D16 cookie MSS index not authenticated",
        "The model's cookie MAC does not cover the MSS index (low three "
@@ -107,12 +105,15 @@ std::optional<uint32_t> classify(const StepContext& c) {
   if (cookie_ack && c.listener_reopened_since_cookie) {
     return hit(Id::kD18CookieFromClosedListener);
   }
-  if (t == Transition::kSyncOutOfOrder) return hit(Id::kD6SegmentNotAtRcvNxt);
   const bool takes_text = t == Transition::kSynRecvComplete ||
-                          t == Transition::kQueuedInOrder ||
-                          t == Transition::kEstablishedInOrder ||
+                          t == Transition::kQueuedSegment ||
+                          t == Transition::kEstablishedSegment ||
                           (t >= Transition::kFinWait1FinAckedFin &&
-                           t <= Transition::kFinWait2InOrder);
+                           t <= Transition::kFinWait2Segment);
+  // The segment starts at or before RCV.NXT and reaches the held bytes.
+  const bool fills_gap = c.ooo_bytes > 0 && !before(s.rcv_nxt, in.seq) &&
+                         !before(in.seq + in.len, c.ooo_left);
+  if (takes_text && in.len > 0 && fills_gap) return hit(Id::kD6Reassembly);
   if (takes_text && in.len > 0 && s.rcv_wscale > 0) {
     return hit(Id::kD20UnreadTextInScaledWindow);
   }

@@ -30,7 +30,7 @@ namespace tcpref::refinement {
 enum class DivergenceId : uint32_t {
   kD1CookieSynAckOptions,
   kD3NoPaws,
-  kD6SegmentNotAtRcvNxt,
+  kD6Reassembly,
   kD16CookieIndexNotAuthenticated,
   kD18CookieFromClosedListener,
   kD20UnreadTextInScaledWindow,
@@ -56,6 +56,9 @@ struct StepContext {
   // The listener was closed after the last cookie was sent (history the
   // model does not keep).
   bool listener_reopened_since_cookie = false;
+  // impl's connection holds text out of order from `ooo_left` on (the
+  // model keeps none, docs/MODEL.md choice 9).
+  uint32_t ooo_bytes = 0, ooo_left = 0;
 };
 
 // The first known divergence this step would hit; the driver skips it.

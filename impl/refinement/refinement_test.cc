@@ -95,16 +95,6 @@ const std::set<Transition>& unreachable() {
   return s;
 }
 
-// Rows every input of which hits a known divergence, so the driver skips
-// them until the divergence is fixed (known_divergences_test.cc checks each
-// still reproduces).
-const std::map<Transition, std::string_view>& blocked() {
-  static const std::map<Transition, std::string_view> m = {
-      {Transition::kSyncOutOfOrder, "D6"},
-  };
-  return m;
-}
-
 // Runs last (gtest keeps definition order): every transition of the model
 // was taken at least once by the properties above, except the listed ones.
 TEST(RefinementCoverage, EveryTransitionTaken) {
@@ -119,10 +109,7 @@ TEST(RefinementCoverage, EveryTransitionTaken) {
         "%-28s %10llu  %s%s\n", std::string(model::name(tr)).c_str(),
         static_cast<unsigned long long>(t.taken[i]),
         std::string(model::description(tr)).c_str(),
-        unreachable().count(tr) ? " [unreachable by construction]"
-        : blocked().count(tr)
-            ? (" [blocked by " + std::string(blocked().at(tr)) + "]").c_str()
-            : "");
+        unreachable().count(tr) ? " [unreachable by construction]" : "");
   }
   std::printf("known divergences (steps skipped):\n");
   for (size_t i = 0; i < t.skipped.size(); ++i) {
@@ -134,7 +121,7 @@ TEST(RefinementCoverage, EveryTransitionTaken) {
   EXPECT_GE(t.sequences, 10000u);
   for (size_t i = 0; i < kTransitions; ++i) {
     const auto tr = static_cast<Transition>(i);
-    if (unreachable().count(tr) || blocked().count(tr)) continue;
+    if (unreachable().count(tr)) continue;
     EXPECT_GT(t.taken[i], 0u) << "never taken: " << model::name(tr) << " ("
                               << model::description(tr) << ")";
   }

@@ -1,0 +1,69 @@
+// Checks a recorded server against the model, one connection at a time.
+//
+// Each client segment is fed to the model (Concrete step) as the input it
+// stands for; the server segments that follow it, up to the client's next
+// segment, must be the model's outputs, compared as impl/refinement compares
+// impl's (abstraction.h). What the model leaves open is resolved from the
+// trace, as impl/refinement's driver resolves it:
+//  - the ISS of a request sock is the recorded SYN-ACK's (ISN choice is
+//    outside the model); a cookie SYN-ACK compares as "a cookie" and the
+//    server's numbers are then mapped through the two cookies' offset;
+//  - timers: a SYN-ACK the client did not trigger is the retransmission
+//    timer; expiry and TIME-WAIT's end come from the pcap clock;
+//  - the application: a FIN from the server is close() (after accept() if
+//    the child was queued), a RST to a queued child is the listener closing;
+//  - other 4-tuples of the same listener are the model's Other* inputs.
+// Windows and TSvals are not compared (buffer sizing and the server's clock
+// are outside the model); TSecr is. Server text is outside the model: SND.NXT
+// moves past it. Steps the model does not describe are counted as outside,
+// never passed silently: impl/refinement's known divergences (PAWS, segments
+// not at RCV.NXT, cookie options), ACK timing (delayed or merged ACKs), FIN
+// retransmissions, application aborts.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/transitions.h"
+#include "traces/replay/server_config.h"
+#include "traces/replay/trace.h"
+#include "traces/replay/wellformed.h"
+
+namespace tcpref::traces {
+
+struct ConnectionReport {
+  tcp::FourTuple tuple;
+  uint32_t segments = 0;  // client and server segments in the trace
+  uint32_t steps = 0;     // model inputs fed (segments, timers, app calls)
+  std::vector<model::Transition> transitions;  // rows taken, in order
+  uint32_t agreements = 0;  // steps whose outputs matched the server's
+  uint32_t outside = 0;     // steps and segments outside the model
+  std::map<std::string, uint32_t> outside_reasons;
+  std::vector<Violation> violations;  // check_wellformed
+  bool disagreed = false;
+  uint32_t disagreement_packet = 0;  // pcap record number
+  std::string disagreement;
+  uint32_t unchecked = 0;          // segments after the disagreement
+  std::vector<std::string> trace;  // one line per segment / step, readable
+  bool ok() const { return !disagreed && violations.empty(); }
+};
+
+struct ListenerReport {
+  tcp::Endpoint server;
+  std::string params;  // the model parameters used, readable
+  std::vector<ConnectionReport> connections;
+};
+
+struct CheckReport {
+  std::vector<ListenerReport> listeners;
+  bool ok() const;
+  // The first failing connection (packet order), or nullptr.
+  const ConnectionReport* first_failure() const;
+};
+
+[[nodiscard]] CheckReport check_against_model(const Trace& trace,
+                                              const ServerConfig& config);
+
+}  // namespace tcpref::traces
