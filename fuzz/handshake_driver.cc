@@ -342,6 +342,9 @@ class Driver {
     for (const Client& c : clients_) {
       const tcp::ConnectionView v = stack_.inspect(c.tuple);
       check_view(v);
+      // One record per 4-tuple, across every table.
+      FUZZ_CHECK(stack_.records(c.tuple) ==
+                 (v.kind == RecordKind::kNone ? 0u : 1u));
       requests += v.kind == RecordKind::kRequestSock;
       queued += v.kind == RecordKind::kChildQueued;
     }

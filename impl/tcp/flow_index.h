@@ -45,6 +45,17 @@ class FlowIndex {
     return kNone;
   }
 
+  // How many slots in the hash's chain match (the one-record-per-4-tuple
+  // rule says at most one; fuzzers and tests check it).
+  template <class Match>
+  [[nodiscard]] uint32_t count(uint64_t hash, Match&& match) const {
+    uint32_t n = 0;
+    for (uint32_t s = buckets_[hash & mask_]; s != kNone; s = next_[s]) {
+      n += match(s) ? 1 : 0;
+    }
+    return n;
+  }
+
  private:
   static uint32_t bucket_count(uint32_t capacity) {
     uint32_t n = 1;

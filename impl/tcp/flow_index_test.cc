@@ -23,5 +23,16 @@ TEST(FlowIndex, FindsInsertedSlotsAndForgetsErasedOnes) {
   EXPECT_EQ(index.find(5, [](uint32_t) { return true; }), FlowIndex::kNone);
 }
 
+TEST(FlowIndex, CountsEveryMatchInTheChain) {
+  FlowIndex index(8);
+  for (uint32_t s : {1u, 2u, 3u}) index.insert(s, 5);
+  index.insert(4, 6);
+  auto odd = [](uint32_t s) { return s % 2 == 1; };
+  EXPECT_EQ(index.count(5, odd), 2u);  // 1 and 3; 4 sits in another bucket
+  EXPECT_EQ(index.count(6, odd), 0u);
+  index.erase(3, 5);
+  EXPECT_EQ(index.count(5, odd), 1u);
+}
+
 }  // namespace
 }  // namespace tcpref::tcp

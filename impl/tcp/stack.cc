@@ -407,6 +407,18 @@ std::optional<FourTuple> Stack::tuple(SocketId socket) const {
   return c->tuple;
 }
 
+uint32_t Stack::records(const FourTuple& t) const {
+  const uint64_t hash = impl_->hasher(t);
+  const Impl& i = *impl_;
+  return i.socket_index.count(hash, [&](uint32_t s) {
+    return i.sockets[s].tuple == t;
+  }) + i.time_wait_index.count(hash, [&](uint32_t w) {
+    return i.time_waits[w].tuple == t;
+  }) + i.request_index.count(hash, [&](uint32_t r) {
+    return i.requests[r].tuple == t;
+  });
+}
+
 ConnectionView Stack::inspect(const FourTuple& t) const {
   const uint64_t hash = impl_->hasher(t);
   if (const uint32_t s = impl_->find_socket(t, hash); s != kNotFound) {

@@ -266,6 +266,9 @@ class Stack {
 
   // Introspection for tests, the model abstraction and fuzz invariants.
   [[nodiscard]] ConnectionView inspect(const FourTuple& tuple) const;
+  // Records hashed under the 4-tuple, all kinds together (socket or child,
+  // TIME-WAIT, request sock): 0 or 1 unless the stack is broken.
+  [[nodiscard]] uint32_t records(const FourTuple& tuple) const;
   [[nodiscard]] const Counters& counters() const;
 
   // Optional; nullptr (the default) turns notifications off.

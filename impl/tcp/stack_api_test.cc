@@ -52,6 +52,30 @@ TEST(StackApi, ObserverHearsAcceptAndSocketReadiness) {
             ready::kReadable | ready::kClosed | ready::kReset);
 }
 
+// One record per 4-tuple through a whole life: request sock, child, socket,
+// TIME-WAIT, then nothing.
+TEST(StackApi, RecordsCountsOneRecordPerTuple) {
+  Harness h;
+  const ListenerId l = h.Listen();
+  EXPECT_EQ(h.stack().records(h.Tuple()), 0u);
+  h.Send({.seq = kIrs, .flags = kSyn, .window = 1000});
+  ASSERT_EQ(h.Inspect().kind, RecordKind::kRequestSock);
+  EXPECT_EQ(h.stack().records(h.Tuple()), 1u);
+  const uint32_t iss = h.Iss();
+  h.Send({.seq = kIrs + 1, .ack = iss + 1, .flags = kAck, .window = 1000});
+  ASSERT_EQ(h.Inspect().kind, RecordKind::kChildQueued);
+  EXPECT_EQ(h.stack().records(h.Tuple()), 1u);
+  const SocketId s = h.stack().accept(l, h.now());
+  EXPECT_EQ(h.stack().close(s, h.now()), Error::kOk);  // FIN-WAIT-1
+  h.Send(
+      {.seq = kIrs + 1, .ack = iss + 2, .flags = kAck | kFin, .window = 1000});
+  ASSERT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
+  EXPECT_EQ(h.stack().records(h.Tuple()), 1u);
+  EXPECT_EQ(h.stack().records(h.Tuple(kClientPort + 1)), 0u);
+  h.Advance(std::chrono::seconds(61));
+  EXPECT_EQ(h.stack().records(h.Tuple()), 0u);
+}
+
 // close_listener resets queued children (<SEQ=SND.NXT><ACK=RCV.NXT>
 // <CTL=RST,ACK>, Linux inet_csk_listen_stop) and drops
 // request socks silently; the port is closed afterwards.
