@@ -38,11 +38,16 @@ std::string format_prometheus(std::span<const Metric> metrics) {
   std::string out;
   out.reserve(metrics.size() * 96);
   for (const Metric& m : metrics) {
+    // tcpref_<group>_<name>; tcpref's own group is the namespace itself, so
+    // it is not repeated (tcpref_NoSocket, not tcpref_tcpref_NoSocket).
     std::string name = "tcpref_";
-    for (char c : m.group) {
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (m.group != "Tcpref") {
+      for (char c : m.group) {
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      name.append("_");
     }
-    name.append("_").append(m.name);
+    name.append(m.name);
     out.append("# TYPE ").append(name).append(
         m.kind == MetricKind::kCounter ? " counter\n" : " gauge\n");
     out.append(name).append(" ").append(std::to_string(m.value)).append("\n");

@@ -33,8 +33,8 @@ TEST(Prometheus, OneTypedFamilyPerMetric) {
             "tcpref_tcp_CurrEstab 2\n"
             "# TYPE tcpref_tcpext_ListenOverflows counter\n"
             "tcpref_tcpext_ListenOverflows 0\n"
-            "# TYPE tcpref_tcpref_AcceptQueue gauge\n"
-            "tcpref_tcpref_AcceptQueue 5\n");
+            "# TYPE tcpref_AcceptQueue gauge\n"
+            "tcpref_AcceptQueue 5\n");
 }
 
 TEST(Prometheus, NamesAreValidMetricNames) {
