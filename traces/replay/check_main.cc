@@ -11,6 +11,7 @@
 #include "model/transitions.h"
 #include "traces/replay/model_check.h"
 #include "traces/replay/pcap_file.h"
+#include "traces/replay/replay.h"
 #include "traces/replay/server_config.h"
 #include "traces/replay/trace.h"
 
@@ -18,7 +19,7 @@ namespace tcpref::traces {
 namespace {
 
 constexpr std::string_view kHelp =
-    R"(Usage: check [--verbose] [--set KEY=VALUE]... FILE.pcap...
+    R"(Usage: check [--replay] [--verbose] [--set KEY=VALUE]... FILE.pcap...
 
 Checks the server side of every TCP connection in each pcap against the
 model (model/step.h): each client segment is fed to the model, and the
@@ -32,6 +33,9 @@ if it exists (key=value lines: server=linux|tcpref, syncookies=0|1|2,
 abort_on_overflow=0|1, rfc1337=0|1, backlog=N, syn_queue_limit=N,
 synack_retries=N); --set overrides it for every file.
 
+  --replay         also replay the client packets into tcpref's Stack and
+                   compare its replies with the recorded server's (SEQ
+                   relative to each ISS; windows and TSvals not compared)
   --verbose        print every connection's trace, not only failing ones
   --set KEY=VALUE  a server setting, as in FILE.conf (repeatable)
   --help           this text
@@ -41,6 +45,7 @@ violation, 2 bad arguments or an unreadable pcap.
 )";
 
 struct Args {
+  bool replay = false;
   bool verbose = false;
   std::string settings;
   std::vector<std::string> files;
@@ -112,8 +117,21 @@ int run(const Args& args) {
         print_connection(c, args.verbose);
     }
     if (report.listeners.empty()) std::cout << "  (no connection with a SYN)\n";
-    std::cout << (report.ok() ? "RESULT OK\n" : "RESULT FAIL\n");
-    all_ok = all_ok && report.ok();
+    bool ok = report.ok();
+    if (args.replay) {
+      const ReplayReport rr = replay(trace, config);
+      std::cout << "replay into tcpref: " << rr.client_packets
+                << " client packets, " << rr.recorded_replies
+                << " recorded server segments, " << rr.tcpref_replies
+                << " from tcpref, " << rr.compared << " pairs compared, "
+                << rr.ack_timing << " bare ACKs on one side only (ACK timing), "
+                << rr.differences.size() << " differences\n";
+      for (const ReplayDifference& d : rr.differences)
+        std::cout << "  " << to_string(d) << '\n';
+      ok = ok && rr.ok();
+    }
+    std::cout << (ok ? "RESULT OK\n" : "RESULT FAIL\n");
+    all_ok = all_ok && ok;
   }
   return all_ok ? 0 : 1;
 }
@@ -129,6 +147,8 @@ int main(int argc, char** argv) {
     if (a == "--help" || a == "-h") {
       std::cout << kHelp;
       return 0;
+    } else if (a == "--replay") {
+      args.replay = true;
     } else if (a == "--verbose" || a == "-v") {
       args.verbose = true;
     } else if (a == "--set" || a.starts_with("--set=")) {
