@@ -1,0 +1,969 @@
+#include "traces/packetdrill/executor.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "impl/tcp/stack.h"
+#include "impl/wire/segment.h"
+#include "traces/packetdrill/packets.h"
+#include "traces/packetdrill/parser.h"
+#include "traces/packetdrill/sysctl.h"
+
+namespace tcpref::packetdrill {
+namespace {
+
+constexpr uint32_t kDefaultLocalAddr = 0xC0A80001;   // 192.168.0.1
+constexpr uint32_t kDefaultRemoteAddr = 0xC0000201;  // 192.0.2.1
+constexpr uint16_t kLocalPort = 8080;  // packetdrill's bind port
+constexpr uint16_t kFirstRemotePort = 48000;
+constexpr int64_t kDefaultToleranceUs = 4000;
+constexpr int64_t kAnyTimeHorizonUs = int64_t{3600} * 1'000'000;
+constexpr int kFirstFd = 3;
+
+std::string seconds(int64_t us) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", static_cast<double>(us) / 1e6);
+  return buf;
+}
+
+std::string_view errno_name(tcp::Error e) {
+  switch (e) {
+    case tcp::Error::kOk:
+      return "";
+    case tcp::Error::kWouldBlock:
+      return "EAGAIN";
+    case tcp::Error::kBadHandle:
+      return "EBADF";
+    case tcp::Error::kAddressInUse:
+      return "EADDRINUSE";
+    case tcp::Error::kNoMemory:
+      return "ENOMEM";
+    case tcp::Error::kInvalidArgument:
+      return "EINVAL";
+    case tcp::Error::kNotConnected:
+      return "ENOTCONN";
+    case tcp::Error::kConnectionReset:
+      return "ECONNRESET";
+    case tcp::Error::kClosed:
+      return "EPIPE";
+    case tcp::Error::kTimedOut:
+      return "ETIMEDOUT";
+  }
+  return "EIO";
+}
+
+// True if the expression is `name` or an `a|b|...` containing it.
+bool has_word(const Expr& e, std::string_view name) {
+  if (e.kind == Expr::Kind::kWord) return e.text == name;
+  if (e.kind == Expr::Kind::kBinary && e.text == "|")
+    return has_word(e.children[0], name) || has_word(e.children[1], name);
+  return false;
+}
+
+std::optional<int64_t> int_arg(const SyscallSpec& s, size_t i) {
+  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kInt)
+    return std::nullopt;
+  return s.args[i].int_value;
+}
+
+// [N] → N
+std::optional<int64_t> array_int(const SyscallSpec& s, size_t i) {
+  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kArray ||
+      s.args[i].children.size() != 1 ||
+      s.args[i].children[0].kind != Expr::Kind::kInt)
+    return std::nullopt;
+  return s.args[i].children[0].int_value;
+}
+
+std::string word_arg(const SyscallSpec& s, size_t i) {
+  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kWord) return "";
+  return s.args[i].text;
+}
+
+class CaptureSink : public tcp::PacketSink {
+ public:
+  struct Packet {
+    std::vector<uint8_t> bytes;
+    int64_t at_us = 0;
+  };
+  explicit CaptureSink(const int64_t& now) : now_(now) {}
+  void send(std::span<const uint8_t> p) override {
+    queue.push_back({{p.begin(), p.end()}, now_});
+  }
+  std::deque<Packet> queue;
+
+ private:
+  const int64_t& now_;
+};
+
+// An outbound packet decoded in script terms.
+struct Actual {
+  uint32_t src = 0, dst = 0;
+  uint16_t sport = 0, dport = 0;
+  uint32_t seq = 0, ack = 0;
+  uint16_t flags = 0;
+  uint16_t window = 0;
+  uint8_t tos = 0;
+  std::vector<uint8_t> options;
+  uint32_t payload_len = 0;
+  bool payload_zero = true;
+  int64_t at_us = 0;
+  int segments = 1;
+};
+
+struct Fd {
+  enum class Kind : uint8_t { kSocket, kListener, kConnection };
+  Kind kind = Kind::kSocket;
+  bool nonblocking = false;
+  tcp::ListenerId listener;
+  tcp::SocketId socket;
+  Addressing addressing;
+  uint64_t bytes_read = 0;
+};
+
+struct SyscallOutcome {
+  int64_t ret = 0;
+  std::string err;  // errno name when ret == -1
+};
+
+class Executor {
+ public:
+  Executor(const Script& script, const RunOptions& options)
+      : script_(script), opts_(options), sink_(now_us_) {
+    knobs_.stack.max_listeners = 16;
+    knobs_.stack.max_request_socks = 256;
+    knobs_.stack.max_sockets = 256;
+    knobs_.stack.max_time_wait = 256;
+    // Fixed secrets: runs are reproducible (the ISS is learned anyway).
+    knobs_.stack.isn_key.fill(0x5a);
+    knobs_.stack.cookie_key.fill(0xa5);
+    script_dir_ = std::filesystem::path(script.path).parent_path();
+  }
+
+  Result run() {
+    if (Stop s = configure()) return *s;
+    int64_t base = 0;
+    int last_line = 0;
+    for (const Event& e : script_.events) {
+      last_line = e.line;
+      if (!e.time) {
+        if (Stop s = shell(e, std::get<ShellSpec>(e.action))) return *s;
+        continue;
+      }
+      int64_t lo = 0, hi = 0;
+      bool any = false;
+      switch (e.time->kind) {
+        case EventTime::Kind::kAbsolute:
+          lo = hi = e.time->start_us;
+          break;
+        case EventTime::Kind::kRelative:
+          lo = hi = base + e.time->start_us;
+          break;
+        case EventTime::Kind::kAny:
+          any = true;
+          lo = hi = now_us_;
+          break;
+        case EventTime::Kind::kAbsoluteRange:
+          lo = e.time->start_us;
+          hi = e.time->end_us;
+          break;
+        case EventTime::Kind::kRelativeRange:
+          lo = base + e.time->start_us;
+          hi = base + e.time->end_us;
+          break;
+      }
+      if (pending_ && lo > *pending_->spec->end_us) {
+        if (Stop s = complete_pending()) return *s;
+      }
+      log(e, lo);
+      if (const auto* p = std::get_if<PacketSpec>(&e.action)) {
+        if (!p->unsupported.empty())
+          return *unsupported(e.line, p->unsupported);
+        if (p->direction == Direction::kOutbound) {
+          if (Stop s = outbound(e, *p, lo, hi, any)) return *s;
+        } else {
+          run_timers_until(lo);
+          if (Stop s = inbound(e, *p)) return *s;
+        }
+      } else {
+        run_timers_until(lo);
+        if (const auto* s = std::get_if<SyscallSpec>(&e.action)) {
+          if (Stop st = syscall(e, *s)) return *st;
+        } else if (const auto* sh = std::get_if<ShellSpec>(&e.action)) {
+          if (Stop st = shell(e, *sh)) return *st;
+        } else {
+          return *unsupported(e.line, "python block (%{ }%, asserts on "
+                                     "tcp_info)");
+        }
+      }
+      base = (any || e.time->kind == EventTime::Kind::kAbsoluteRange ||
+              e.time->kind == EventTime::Kind::kRelativeRange)
+                 ? now_us_
+                 : lo;
+      note_pending_ready();
+    }
+    if (pending_) {
+      if (Stop s = complete_pending()) return *s;
+    }
+    if (!sink_.queue.empty()) {
+      const Actual a = decode(sink_.queue.front());
+      return *fail(last_line, "unexpected outbound packet " + describe(a) +
+                                 " at " + seconds(a.at_us) +
+                                 " sec after the last scripted event");
+    }
+    return Result{Outcome::kPass, 0, ""};
+  }
+
+ private:
+  using Stop = std::optional<Result>;
+
+  static Stop fail(int line, std::string why) {
+    return Result{Outcome::kFail, line, std::move(why)};
+  }
+  static Stop unsupported(int line, std::string why) {
+    return Result{Outcome::kUnsupported, line, std::move(why)};
+  }
+
+  void log(const Event& e, int64_t t) const {
+    if (opts_.verbose == nullptr) return;
+    *opts_.verbose << script_.path << ":" << e.line << ": t=" << seconds(t);
+    if (const auto* p = std::get_if<PacketSpec>(&e.action)) {
+      *opts_.verbose << (p->direction == Direction::kInbound ? " inbound "
+                                                             : " outbound ")
+                     << flags_to_string(p->flags) << " " << p->seq_start
+                     << ":" << p->seq_end << "(" << p->payload_len << ")";
+    } else if (const auto* s = std::get_if<SyscallSpec>(&e.action)) {
+      *opts_.verbose << " " << s->name << "()";
+    } else if (std::holds_alternative<ShellSpec>(e.action)) {
+      *opts_.verbose << " `shell`";
+    } else {
+      *opts_.verbose << " %{ python }%";
+    }
+    *opts_.verbose << "\n";
+  }
+  void note(const std::string& text) const {
+    if (opts_.verbose) *opts_.verbose << "  " << text << "\n";
+  }
+
+  Stop configure() {
+    tolerance_us_ = kDefaultToleranceUs;
+    for (const ScriptOption& o : script_.options) {
+      const auto number = [&]() -> std::optional<int64_t> {
+        try {
+          size_t used = 0;
+          const long long v = std::stoll(o.value, &used);
+          if (used != o.value.size() || v < 0) return std::nullopt;
+          return v;
+        } catch (...) {
+          return std::nullopt;
+        }
+      };
+      if (o.name == "tolerance_usecs") {
+        const auto v = number();
+        if (!v) return fail(o.line, "bad --tolerance_usecs=" + o.value);
+        tolerance_us_ = *v;
+      } else if (o.name == "tcp_ts_tick_usecs") {
+        const auto v = number();
+        if (!v) return fail(o.line, "bad --tcp_ts_tick_usecs=" + o.value);
+        ts_tick_us_ = *v;
+      } else if (o.name == "local_ip" || o.name == "remote_ip") {
+        in_addr a{};
+        if (inet_pton(AF_INET, o.value.c_str(), &a) != 1)
+          return unsupported(o.line, "IPv6 (--" + o.name + "=" + o.value + ")");
+        (o.name == "local_ip" ? local_addr_ : remote_addr_) = ntohl(a.s_addr);
+      } else if (o.name == "ip_version") {
+        if (o.value != "ipv4")
+          return unsupported(o.line, "IPv6 (--ip_version=" + o.value + ")");
+      } else if (o.name == "mss") {
+        // GRO cooking: inbound segments are handed over whole, which is
+        // what GRO would have delivered.
+        note("--mss: inbound segments delivered whole (as after GRO)");
+      } else if (o.name == "tcp_ts_ecr_scaled") {
+        // Inbound TS ecr values are interpolated from the first mapping.
+      } else {
+        return unsupported(o.line, "command-line flag --" + o.name);
+      }
+    }
+    if (opts_.tolerance_usecs) tolerance_us_ = *opts_.tolerance_usecs;
+    return std::nullopt;
+  }
+
+  Stop shell(const Event& e, const ShellSpec& sh) {
+    ShellResult r = apply_shell(sh.command, script_dir_, stack_ != nullptr,
+                                knobs_);
+    for (const std::string& n : r.notes) note(n);
+    if (!r.unsupported.empty()) return unsupported(e.line, r.unsupported);
+    return std::nullopt;
+  }
+
+  void ensure_stack() {
+    if (!stack_) stack_ = std::make_unique<tcp::Stack>(knobs_.stack, sink_);
+  }
+
+  tcp::Time now() const { return tcp::Time(now_us_); }
+
+  void run_timers_until(int64_t t) {
+    if (stack_) {
+      for (int guard = 0; guard < 1'000'000; ++guard) {
+        const auto next = stack_->next_timer();
+        if (!next || next->count() > t) break;
+        now_us_ = std::max(now_us_, next->count());
+        stack_->advance(now());
+      }
+    }
+    now_us_ = std::max(now_us_, t);
+  }
+
+  // Fires timers one at a time until a packet is queued or `deadline`.
+  void wait_for_packet(int64_t deadline) {
+    if (!stack_) return;
+    for (int guard = 0; guard < 1'000'000 && sink_.queue.empty(); ++guard) {
+      const auto next = stack_->next_timer();
+      if (!next || next->count() > deadline) break;
+      now_us_ = std::max(now_us_, next->count());
+      stack_->advance(now());
+    }
+  }
+
+  Actual decode(const CaptureSink::Packet& p) const {
+    Actual a;
+    a.at_us = p.at_us;
+    const auto& b = p.bytes;
+    const size_t ihl = (b[0] & 0x0f) * 4u;
+    const uint8_t* t = b.data() + ihl;
+    const auto be16 = [](const uint8_t* x) {
+      return static_cast<uint16_t>((x[0] << 8) | x[1]);
+    };
+    const auto be32 = [&](const uint8_t* x) {
+      return (uint32_t{be16(x)} << 16) | be16(x + 2);
+    };
+    a.tos = b[1];
+    a.src = be32(b.data() + 12);
+    a.dst = be32(b.data() + 16);
+    a.sport = be16(t);
+    a.dport = be16(t + 2);
+    a.seq = be32(t + 4) - local_offset_;
+    a.flags = static_cast<uint16_t>(t[13] | ((t[12] & 1) << 8));
+    a.ack = be32(t + 8);
+    a.window = be16(t + 14);
+    const size_t doff = (t[12] >> 4) * 4u;
+    a.options.assign(t + 20, t + doff);
+    const size_t total = be16(b.data() + 2);
+    a.payload_len = static_cast<uint32_t>(total - ihl - doff);
+    for (size_t i = ihl + doff; i < total; ++i)
+      if (b[i] != 0) a.payload_zero = false;
+    return a;
+  }
+
+  std::string describe(const Actual& a) const {
+    std::string s = flags_to_string(a.flags) + " " + std::to_string(a.seq) +
+                    ":" + std::to_string(a.seq + a.payload_len) + "(" +
+                    std::to_string(a.payload_len) + ")";
+    if (a.flags & tcp_flag::kAck) s += " ack " + std::to_string(a.ack);
+    s += " win " + std::to_string(a.window);
+    if (!a.options.empty()) s += " <" + options_to_string(a.options) + ">";
+    return s;
+  }
+
+  // Validates with the wire parser (checksums, lengths) before decoding:
+  // the runner must not trust what the stack emits.
+  Stop pop_actual(int line, Actual& out) {
+    CaptureSink::Packet p = std::move(sink_.queue.front());
+    sink_.queue.pop_front();
+    const wire::PacketParse parsed = wire::parse_packet(p.bytes);
+    if (!parsed.ok())
+      return fail(line, "the stack sent a malformed packet (" +
+                            std::string(wire::to_string(parsed.error)) + ")");
+    // The sequence offset is learned from our SYN before decoding it.
+    if (parsed.segment.has(wire::flags::kSyn)) syn_seq_ = parsed.segment.seq;
+    out = decode(p);
+    return std::nullopt;
+  }
+
+  Stop outbound(const Event& e, const PacketSpec& spec, int64_t lo,
+                int64_t hi, bool any) {
+    const int64_t deadline =
+        any ? now_us_ + kAnyTimeHorizonUs : hi + tolerance_us_;
+    wait_for_packet(deadline);
+    if (sink_.queue.empty()) {
+      now_us_ = std::max(now_us_, any ? now_us_ : hi);
+      return fail(e.line, "expected outbound packet " +
+                              flags_to_string(spec.flags) + " " +
+                              std::to_string(spec.seq_start) + ":" +
+                              std::to_string(spec.seq_end) + "(" +
+                              std::to_string(spec.payload_len) + ") at " +
+                              seconds(lo) + " sec but the stack sent nothing");
+    }
+    syn_seq_.reset();
+    Actual a;
+    if (Stop s = pop_actual(e.line, a)) return s;
+    if (syn_seq_ && (spec.flags & tcp_flag::kSyn)) {
+      // Our ISS: outbound seq and inbound ack are relative to it from here.
+      local_offset_ = *syn_seq_ - spec.seq_start;
+      a.seq = spec.seq_start;
+      ts_map_.clear();
+      first_ts_.reset();
+    }
+    // packetdrill accepts a TSO burst split into MSS-sized segments.
+    while (a.payload_len < spec.payload_len && a.payload_len > 0 &&
+           !(a.flags & (tcp_flag::kSyn | tcp_flag::kFin))) {
+      wait_for_packet(deadline);
+      if (sink_.queue.empty()) break;
+      Actual more;
+      if (Stop s = pop_actual(e.line, more)) return s;
+      if (more.seq != a.seq + a.payload_len || more.ack != a.ack ||
+          more.dport != a.dport) {
+        return fail(e.line, "expected " + std::to_string(spec.payload_len) +
+                                " bytes from seq " +
+                                std::to_string(spec.seq_start) +
+                                " but the stack sent " + describe(a) +
+                                " then " + describe(more));
+      }
+      a.payload_len += more.payload_len;
+      a.payload_zero = a.payload_zero && more.payload_zero;
+      a.flags = static_cast<uint16_t>((a.flags & ~(tcp_flag::kPsh)) |
+                                      (more.flags & tcp_flag::kPsh) |
+                                      (more.flags & tcp_flag::kFin));
+      ++a.segments;
+    }
+    now_us_ = std::max(now_us_, a.at_us);
+    if (opts_.verbose) note("sent " + describe(a) + " at " + seconds(a.at_us));
+    if (Stop s = compare(e.line, spec, a)) return s;
+    if (!any && (a.at_us < lo - tolerance_us_ || a.at_us > hi + tolerance_us_))
+      return fail(e.line, "timing error: expected outbound packet at " +
+                              seconds(lo) +
+                              (hi != lo ? "~" + seconds(hi) : std::string()) +
+                              " sec but happened at " + seconds(a.at_us) +
+                              " sec; tolerance " + seconds(tolerance_us_) +
+                              " sec");
+    return std::nullopt;
+  }
+
+  static std::string mismatch(std::string_view field, uint64_t want,
+                              uint64_t got) {
+    return "expected " + std::string(field) + " " + std::to_string(want) +
+           " got " + std::to_string(got);
+  }
+
+  Stop compare(int line, const PacketSpec& spec, const Actual& a) {
+    const uint16_t want_port =
+        spec.ports ? spec.ports->second : current_.remote_port;
+    if (a.dst != current_.remote_addr || a.dport != want_port)
+      return fail(line, "outbound packet " + describe(a) + " is for port " +
+                            std::to_string(a.dport) + ", not the script's "
+                            "connection (port " +
+                            std::to_string(want_port) + ")");
+    if (a.flags != spec.flags)
+      return fail(line, "expected flags " + flags_to_string(spec.flags) +
+                            " got " + flags_to_string(a.flags) + " (" +
+                            describe(a) + ")");
+    if (a.seq != spec.seq_start)
+      return fail(line, mismatch("seq", spec.seq_start, a.seq) + " (" +
+                            describe(a) + ")");
+    if ((spec.flags & tcp_flag::kAck) || spec.ack) {
+      const uint32_t want = spec.ack.value_or(0);
+      if (a.ack != want)
+        return fail(line, mismatch("ack", want, a.ack) + " (" + describe(a) +
+                              ")");
+    }
+    if (spec.window && a.window != *spec.window)
+      return fail(line, mismatch("win", *spec.window, a.window));
+    if (spec.ecn || spec.ecn_ect01) {
+      const uint8_t got = a.tos & 3;
+      const bool ok = spec.ecn_ect01 ? (got == 1 || got == 2) : got == *spec.ecn;
+      if (!ok) return fail(line, mismatch("IP ECN field", spec.ecn.value_or(1),
+                                          got));
+    }
+    if (a.payload_len != spec.payload_len)
+      return fail(line, mismatch("payload length", spec.payload_len,
+                                 a.payload_len) +
+                            " (" + describe(a) + ")");
+    if (!a.payload_zero)
+      return fail(line, "outbound payload differs from the zeros written");
+    if (!spec.options_any) return compare_options(line, spec, a);
+    return std::nullopt;
+  }
+
+  Stop compare_options(int line, const PacketSpec& spec, const Actual& a) {
+    std::vector<uint8_t> want;
+    if (std::string why = encode_options(spec.options, want); !why.empty())
+      return unsupported(line, why);
+    const auto bad = [&](std::string what) {
+      return fail(line, what + ": expected <" + options_to_string(want) +
+                            "> got <" + options_to_string(a.options) + ">");
+    };
+    const std::vector<RawOption> w = split_options(want);
+    const std::vector<RawOption> g = split_options(a.options);
+    if (w.size() != g.size()) return bad("TCP options differ");
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (w[i].kind != g[i].kind || w[i].length != g[i].length)
+        return bad("TCP options differ");
+      if (w[i].kind != 8) {
+        if (!std::equal(w[i].data.begin(), w[i].data.end(),
+                        g[i].data.begin()))
+          return bad("TCP option " + std::to_string(w[i].kind) + " value");
+        continue;
+      }
+      const auto get32 = [](std::span<const uint8_t> d, size_t at) {
+        return (uint32_t{d[at]} << 24) | (uint32_t{d[at + 1]} << 16) |
+               (uint32_t{d[at + 2]} << 8) | d[at + 3];
+      };
+      const uint32_t script_val = get32(w[i].data, 0);
+      const uint32_t script_ecr = get32(w[i].data, 4);
+      const uint32_t val = get32(g[i].data, 0);
+      const uint32_t ecr = get32(g[i].data, 4);
+      if (!first_ts_) first_ts_ = std::make_pair(script_val, val);
+      ts_map_[script_val] = val;
+      // Stricter than packetdrill, which ignores ecr: a stack must echo
+      // the peer's TS.Recent (RFC 7323 §4.3), so a wrong ecr is a failure.
+      if (ecr != script_ecr)
+        return bad(mismatch("TS ecr", script_ecr, ecr));
+      if (ts_tick_us_ > 0) {
+        const uint32_t in_script = first_ts_->first + (val - first_ts_->second);
+        const int64_t diff = std::abs(static_cast<int32_t>(in_script -
+                                                           script_val));
+        if (diff * ts_tick_us_ > tolerance_us_)
+          return bad(mismatch("TS val", script_val, in_script));
+      }
+    }
+    return std::nullopt;
+  }
+
+  Stop inbound(const Event& e, const PacketSpec& spec) {
+    if (spec.flags & tcp_flag::kAe)
+      return unsupported(e.line, "AccECN (AE flag)");
+    for (const TcpOptionSpec& o : spec.options) {
+      if (o.kind == TcpOptionSpec::Kind::kFastOpen ||
+          o.kind == TcpOptionSpec::Kind::kFastOpenExp)
+        return unsupported(e.line, "TCP Fast Open (FO option)");
+      if (o.kind == TcpOptionSpec::Kind::kMd5)
+        return unsupported(e.line, "TCP MD5 signature option");
+      if (o.kind == TcpOptionSpec::Kind::kUnknown)
+        return unsupported(e.line, "TCP option " + o.text);
+    }
+    if (fds_.empty() && !stack_)
+      return fail(e.line, "inbound packet before any socket exists");
+    ensure_stack();
+    InboundFields f;
+    f.seq = spec.seq_start;
+    f.ack = spec.ack.value_or(0);
+    if (spec.flags & tcp_flag::kAck) f.ack += local_offset_;
+    PacketSpec live = spec;
+    for (TcpOptionSpec& o : live.options) {
+      if (o.kind == TcpOptionSpec::Kind::kSack)
+        for (auto& [l, r] : o.sack_blocks) {
+          l += local_offset_;
+          r += local_offset_;
+        }
+      if (o.kind == TcpOptionSpec::Kind::kTimestamp &&
+          (spec.flags & tcp_flag::kAck)) {
+        if (auto it = ts_map_.find(o.ts_ecr); it != ts_map_.end()) {
+          f.ts_ecr = it->second;
+        } else if (first_ts_) {
+          f.ts_ecr = first_ts_->second + (o.ts_ecr - first_ts_->first);
+        }
+      }
+    }
+    std::vector<uint8_t> bytes;
+    if (std::string why = build_inbound(live, current_, f, bytes); !why.empty())
+      return unsupported(e.line, why);
+    const tcp::Verdict v = stack_->receive(bytes, now());
+    if (opts_.verbose && v != tcp::Verdict::kAccepted)
+      note("stack verdict " + std::to_string(static_cast<int>(v)));
+    return std::nullopt;
+  }
+
+  // ---- system calls ----
+
+  Fd* find_fd(int64_t fd) {
+    auto it = fds_.find(fd);
+    return it == fds_.end() ? nullptr : &it->second;
+  }
+
+  int64_t new_fd(const SyscallSpec& s) {
+    if (s.result.kind == Expr::Kind::kInt && s.result.int_value >= 0 &&
+        !fds_.contains(s.result.int_value))
+      return s.result.int_value;
+    int64_t fd = kFirstFd;
+    while (fds_.contains(fd)) ++fd;
+    return fd;
+  }
+
+  Stop check_result(int line, const SyscallSpec& s, const SyscallOutcome& o) {
+    if (s.result.kind == Expr::Kind::kEllipsis) return std::nullopt;
+    if (s.result.kind != Expr::Kind::kInt)
+      return unsupported(line, s.name + "() result '" + s.result.text + "'");
+    const auto shown = [](const SyscallOutcome& x) {
+      return std::to_string(x.ret) + (x.err.empty() ? "" : " " + x.err);
+    };
+    if (o.ret != s.result.int_value ||
+        (o.ret == -1 && !s.errno_name.empty() && o.err != s.errno_name))
+      return fail(line, s.name + "() expected " +
+                            std::to_string(s.result.int_value) +
+                            (s.errno_name.empty() ? "" : " " + s.errno_name) +
+                            " got " + shown(o));
+    return std::nullopt;
+  }
+
+  Stop syscall(const Event& e, const SyscallSpec& s) {
+    if (s.end_us) {
+      if (pending_)
+        return unsupported(e.line, "two blocking calls at once");
+      if (s.name != "accept" && s.name != "connect" && s.name != "read" &&
+          s.name != "recv")
+        return unsupported(e.line, "blocking " + s.name + "()");
+      pending_ = Pending{&e, &s, std::nullopt};
+      if (s.name == "connect") return start_connect(e, s);
+      return std::nullopt;
+    }
+    SyscallOutcome out;
+    if (Stop st = call(e, s, out)) return st;
+    return check_result(e.line, s, out);
+  }
+
+  struct Pending {
+    const Event* event;
+    const SyscallSpec* spec;
+    std::optional<int64_t> ready_at;
+  };
+
+  bool pending_ready() {
+    const SyscallSpec& s = *pending_->spec;
+    Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
+    if (fd == nullptr || !stack_) return true;  // fails when completed
+    if (s.name == "accept")
+      return fd->kind == Fd::Kind::kListener &&
+             stack_->accept_queue_length(fd->listener) > 0;
+    if (s.name == "connect") {
+      const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
+      return v.state != tcp::TcpState::kSynSent;
+    }
+    return fd->kind == Fd::Kind::kConnection &&
+           (stack_->poll(fd->socket) &
+            (tcp::ready::kReadable | tcp::ready::kReset)) != 0;
+  }
+
+  void note_pending_ready() {
+    if (pending_ && !pending_->ready_at && pending_ready())
+      pending_->ready_at = now_us_;
+  }
+
+  Stop complete_pending() {
+    const Event& e = *pending_->event;
+    const SyscallSpec& s = *pending_->spec;
+    const int64_t end = *s.end_us;
+    run_timers_until(end);
+    note_pending_ready();
+    const std::optional<int64_t> ready = pending_->ready_at;
+    pending_.reset();
+    if (!ready)
+      return fail(e.line, "timing error: blocking " + s.name +
+                              "() expected to return at " + seconds(end) +
+                              " sec but was still blocked");
+    if (*ready < end - tolerance_us_ || *ready > end + tolerance_us_)
+      return fail(e.line, "timing error: expected system call return at " +
+                              seconds(end) + " sec but happened at " +
+                              seconds(*ready) + " sec; tolerance " +
+                              seconds(tolerance_us_) + " sec");
+    SyscallOutcome out;
+    if (s.name == "connect") {
+      Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
+      const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
+      out.ret = v.state == tcp::TcpState::kEstablished ? 0 : -1;
+      if (out.ret) out.err = "ECONNREFUSED";
+    } else if (Stop st = call(e, s, out)) {
+      return st;
+    }
+    return check_result(e.line, s, out);
+  }
+
+  tcp::FourTuple tuple(const Fd& fd) const {
+    return {{fd.addressing.local_addr, fd.addressing.local_port},
+            {fd.addressing.remote_addr, fd.addressing.remote_port}};
+  }
+
+  Stop start_connect(const Event& e, const SyscallSpec& s) {
+    Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
+    if (fd == nullptr || fd->kind != Fd::Kind::kSocket)
+      return fail(e.line, "connect() on a bad fd");
+    ensure_stack();
+    tcp::Error err = tcp::Error::kOk;
+    const tcp::SocketId id = stack_->connect(
+        {local_addr_, 0}, {remote_addr_, kLocalPort}, now(), &err);
+    if (!id.valid())
+      return fail(e.line, "connect() failed: " +
+                              std::string(errno_name(err)));
+    fd->kind = Fd::Kind::kConnection;
+    fd->socket = id;
+    const auto t = stack_->tuple(id);
+    fd->addressing = {t->local.addr, t->remote.addr, t->local.port,
+                      t->remote.port};
+    current_ = fd->addressing;
+    return std::nullopt;
+  }
+
+  Stop call(const Event& e, const SyscallSpec& s, SyscallOutcome& out) {
+    const int line = e.line;
+    const std::string& n = s.name;
+    if (n == "socket") {
+      if (!s.args.empty() && has_word(s.args[0], "AF_INET6"))
+        return unsupported(line, "IPv6 socket");
+      if (s.args.size() < 2 || !has_word(s.args[1], "SOCK_STREAM"))
+        return unsupported(line, "socket() other than SOCK_STREAM");
+      Fd fd;
+      fd.nonblocking = has_word(s.args[1], "SOCK_NONBLOCK");
+      // packetdrill gives every socket its own remote port.
+      fd.addressing = {local_addr_, remote_addr_, kLocalPort,
+                       next_remote_port_++};
+      current_ = fd.addressing;
+      out.ret = new_fd(s);
+      fds_[out.ret] = fd;
+      return std::nullopt;
+    }
+    Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
+    if (fd == nullptr) {
+      if (n == "close" || n == "read" || n == "write" || n == "accept") {
+        out = {-1, "EBADF"};
+        return std::nullopt;
+      }
+      return unsupported(line, n + "() on an fd the runner does not know");
+    }
+    ensure_stack();
+    if (n == "setsockopt") {
+      const std::string opt = word_arg(s, 2);
+      if (opt == "SO_REUSEADDR" || opt == "SO_REUSEPORT") {
+        out.ret = 0;  // no port reuse conflicts in-process
+        return std::nullopt;
+      }
+      if (opt == "TCP_FASTOPEN" || opt == "TCP_FASTOPEN_CONNECT" ||
+          opt == "TCP_FASTOPEN_KEY")
+        return unsupported(line, "TCP Fast Open (setsockopt " + opt + ")");
+      return unsupported(line, "setsockopt " + opt);
+    }
+    if (n == "bind") {
+      out.ret = 0;
+      return std::nullopt;
+    }
+    if (n == "fcntl") {
+      const std::string cmd = word_arg(s, 1);
+      if (cmd == "F_SETFL" && s.args.size() >= 3) {
+        fd->nonblocking = has_word(s.args[2], "O_NONBLOCK");
+        out.ret = 0;
+        return std::nullopt;
+      }
+      return unsupported(line, "fcntl " + cmd);
+    }
+    if (n == "listen") {
+      if (fd->kind != Fd::Kind::kSocket)
+        return unsupported(line, "listen() on a non-fresh socket");
+      tcp::ListenOptions lo = knobs_.listen;
+      const int64_t backlog = std::clamp<int64_t>(int_arg(s, 1).value_or(0),
+                                                  0, 65535);
+      lo.backlog = static_cast<uint32_t>(backlog);
+      // Linux sends cookies once request socks reach the backlog.
+      lo.syn_queue_limit = static_cast<uint32_t>(std::max<int64_t>(backlog, 1));
+      tcp::Error err = tcp::Error::kOk;
+      const tcp::ListenerId id =
+          stack_->listen({fd->addressing.local_addr, kLocalPort}, lo, &err);
+      if (!id.valid()) {
+        out = {-1, std::string(errno_name(err))};
+        return std::nullopt;
+      }
+      fd->kind = Fd::Kind::kListener;
+      fd->listener = id;
+      out.ret = 0;
+      return std::nullopt;
+    }
+    if (n == "accept") {
+      if (fd->kind != Fd::Kind::kListener) {
+        out = {-1, "EINVAL"};
+        return std::nullopt;
+      }
+      const tcp::SocketId id = stack_->accept(fd->listener, now());
+      if (!id.valid()) {
+        if (!fd->nonblocking && !pending_)
+          return fail(line, "accept() would block: no connection is ready "
+                            "(the script expects " +
+                                std::to_string(s.result.int_value) + ")");
+        out = {-1, "EAGAIN"};
+        return std::nullopt;
+      }
+      Fd child;
+      child.kind = Fd::Kind::kConnection;
+      child.socket = id;
+      const auto t = stack_->tuple(id);
+      child.addressing = {t->local.addr, t->remote.addr, t->local.port,
+                          t->remote.port};
+      out.ret = new_fd(s);
+      fds_[out.ret] = child;
+      return std::nullopt;
+    }
+    if (n == "connect") {
+      if (!fd->nonblocking)
+        return unsupported(line, "blocking connect() without ...end time");
+      if (Stop st = start_connect(e, s)) return st;
+      out = {-1, "EINPROGRESS"};
+      return std::nullopt;
+    }
+    if (n == "close") {
+      if (fd->kind == Fd::Kind::kListener)
+        stack_->close_listener(fd->listener, now());
+      else if (fd->kind == Fd::Kind::kConnection)
+        (void)stack_->close(fd->socket, now());
+      fds_.erase(int_arg(s, 0).value_or(-1));
+      out.ret = 0;
+      return std::nullopt;
+    }
+    if (n == "shutdown") {
+      if (word_arg(s, 1) != "SHUT_WR")
+        return unsupported(line, "shutdown " + word_arg(s, 1));
+      const tcp::Error err = fd->kind == Fd::Kind::kConnection
+                                 ? stack_->shutdown_write(fd->socket, now())
+                                 : tcp::Error::kNotConnected;
+      out = err == tcp::Error::kOk ? SyscallOutcome{0, ""}
+                                   : SyscallOutcome{-1, std::string(
+                                                            errno_name(err))};
+      return std::nullopt;
+    }
+    if (n == "read" || n == "recv" || n == "write" || n == "send") {
+      const bool is_read = n == "read" || n == "recv";
+      const size_t count_arg = 2;
+      const auto count = int_arg(s, count_arg);
+      if (!count || *count < 0)
+        return unsupported(line, n + "() with a non-integer length");
+      if (s.args.size() > 3) {
+        const auto flags = int_arg(s, 3);
+        if (!flags || *flags != 0)
+          return unsupported(line, n + "() with flags");
+      }
+      if (fd->kind != Fd::Kind::kConnection) {
+        out = {-1, "ENOTCONN"};
+        return std::nullopt;
+      }
+      std::vector<uint8_t> buf(static_cast<size_t>(*count), 0);
+      const tcp::IoResult r =
+          is_read ? stack_->read(fd->socket, buf, now())
+                  : stack_->write(fd->socket, buf, now());
+      if (r.bytes > 0 || r.error == tcp::Error::kOk) {
+        if (is_read) {
+          fd->bytes_read += r.bytes;
+          if (!std::all_of(buf.begin(), buf.begin() + r.bytes,
+                           [](uint8_t b) { return b == 0; }))
+            return fail(line, "read() returned bytes that were never sent");
+        }
+        out.ret = static_cast<int64_t>(r.bytes);
+        return std::nullopt;
+      }
+      if (r.error == tcp::Error::kWouldBlock && !fd->nonblocking && !pending_)
+        return fail(line, n + "() would block on a blocking socket (the "
+                              "script expects " +
+                              std::to_string(s.result.int_value) + ")");
+      out = {-1, std::string(errno_name(r.error))};
+      return std::nullopt;
+    }
+    if (n == "getsockopt") {
+      const std::string opt = word_arg(s, 2);
+      if (opt == "TCP_MAXSEG" && fd->kind == Fd::Kind::kConnection) {
+        const auto want = array_int(s, 3);
+        const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
+        if (want && *want != v.mss)
+          return fail(line, mismatch("TCP_MAXSEG", *want, v.mss));
+        out.ret = 0;
+        return std::nullopt;
+      }
+      return unsupported(line, "getsockopt " + opt +
+                                   (fd->kind == Fd::Kind::kListener
+                                        ? " on a listener"
+                                        : ""));
+    }
+    if (n == "ioctl") {
+      const std::string req = word_arg(s, 1);
+      if ((req == "SIOCINQ" || req == "FIONREAD") &&
+          fd->kind == Fd::Kind::kConnection) {
+        const auto want = array_int(s, 2);
+        // Bytes waiting = received in order minus read, from the stack's
+        // own view (RCV.NXT - IRS - 1, less one for a received FIN).
+        const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
+        const bool fin_in = v.state == tcp::TcpState::kCloseWait ||
+                            v.state == tcp::TcpState::kLastAck ||
+                            v.state == tcp::TcpState::kClosing ||
+                            v.state == tcp::TcpState::kTimeWait;
+        const uint64_t got = static_cast<uint32_t>(v.rcv_nxt - v.irs - 1 -
+                                                   (fin_in ? 1 : 0)) -
+                             fd->bytes_read;
+        if (want && static_cast<uint64_t>(*want) != got)
+          return fail(line, mismatch(req, *want, got));
+        out.ret = 0;
+        return std::nullopt;
+      }
+      return unsupported(line, "ioctl " + req);
+    }
+    if (n == "sendto" || n == "sendmsg" || n == "recvmsg")
+      return unsupported(line, n + "() (msghdr / TFO sendto)");
+    return unsupported(line, "system call " + n + "()");
+  }
+
+  const Script& script_;
+  const RunOptions& opts_;
+  std::filesystem::path script_dir_;
+  Knobs knobs_;
+  int64_t now_us_ = 0;
+  CaptureSink sink_;
+  std::unique_ptr<tcp::Stack> stack_;
+  int64_t tolerance_us_ = kDefaultToleranceUs;
+  int64_t ts_tick_us_ = 0;
+  uint32_t local_addr_ = kDefaultLocalAddr;
+  uint32_t remote_addr_ = kDefaultRemoteAddr;
+  uint16_t next_remote_port_ = kFirstRemotePort;
+  Addressing current_{kDefaultLocalAddr, kDefaultRemoteAddr, kLocalPort,
+                      kFirstRemotePort};
+  std::map<int64_t, Fd> fds_;
+  std::optional<Pending> pending_;
+  // Script ↔ live sequence and timestamp mappings (packetdrill's).
+  uint32_t local_offset_ = 0;
+  std::optional<uint32_t> syn_seq_;
+  std::map<uint32_t, uint32_t> ts_map_;                     // script → live
+  std::optional<std::pair<uint32_t, uint32_t>> first_ts_;  // script, live
+};
+
+}  // namespace
+
+std::string_view to_string(Outcome o) {
+  switch (o) {
+    case Outcome::kPass:
+      return "PASS";
+    case Outcome::kFail:
+      return "FAIL";
+    case Outcome::kUnsupported:
+      return "UNSUPPORTED";
+    case Outcome::kError:
+      return "ERROR";
+  }
+  return "?";
+}
+
+Result run_script(const Script& script, const RunOptions& options) {
+  return Executor(script, options).run();
+}
+
+Result run_file(const std::string& path, const RunOptions& options) {
+  std::ifstream in(path);
+  if (!in) return Result{Outcome::kError, 0, "cannot read " + path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  const ParseResult parsed = parse_script(text.str(), path, options.defines);
+  if (!parsed.ok())
+    return Result{Outcome::kError, parsed.error.line, parsed.error.message};
+  return run_script(*parsed.script, options);
+}
+
+}  // namespace tcpref::packetdrill

@@ -1,0 +1,166 @@
+// packetdrill-compatible runner for tcpref:
+//   packetdrill [options] script.pkt...
+//   packetdrill [options] --suite DIR [--baseline TSV] [--expected TSV]
+// See --help and docs/CONFORMANCE.md.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "traces/packetdrill/executor.h"
+#include "traces/packetdrill/suite.h"
+
+namespace {
+
+using tcpref::packetdrill::Outcome;
+
+constexpr const char* kUsage = R"(usage:
+  packetdrill [options] script.pkt...
+  packetdrill [options] --suite DIR [--baseline TSV] [--expected TSV]
+
+Runs packetdrill scripts in-process against tcpref's Stack (virtual time,
+no network). Each script ends PASS, FAIL (file:line and the field that
+differed), UNSUPPORTED (the feature it needs) or ERROR (it does not parse).
+
+options:
+  --tolerance_usecs=N   timing tolerance in microseconds (default: the
+                        script's --tolerance_usecs, else 4000)
+  -D NAME=VALUE         define NAME (also -DNAME=VALUE, --define=NAME=VALUE)
+  --verbose, -v         print every event and every packet the stack sends
+  --suite DIR           run every .pkt under DIR, one line per script
+  --baseline TSV        with --suite: Linux's outcome per script (path, result)
+  --expected TSV        with --suite: compare outcomes with this file and
+                        print a diff; exit 1 on any change
+  --write_expected TSV  with --suite: write the outcomes as an expectations file
+  --help                this text
+
+exit status: 0 when no script FAILs or ERRORs (UNSUPPORTED scripts are
+reported, not counted against the stack) -- or, with --expected, when every
+outcome matches the file; 1 otherwise; 2 for bad arguments or missing files.
+)";
+
+int usage_error(const std::string& message) {
+  std::cerr << "packetdrill: " << message << "\n(see --help)\n";
+  return 2;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  out = s.str();
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tcpref::packetdrill::RunOptions options;
+  std::string suite, baseline_path, expected_path, write_expected;
+  std::vector<std::string> scripts;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    // "--name=value" or "--name value".
+    const auto value = [&](const std::string& name, std::string& out) {
+      if (a.rfind(name + "=", 0) == 0) {
+        out = a.substr(name.size() + 1);
+        return true;
+      }
+      if (a == name && i + 1 < args.size()) {
+        out = args[++i];
+        return true;
+      }
+      return false;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--verbose" || a == "-v") {
+      options.verbose = &std::cout;
+    } else if (value("--tolerance_usecs", v)) {
+      char* end = nullptr;
+      const long long n = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 0)
+        return usage_error("bad --tolerance_usecs '" + v + "'");
+      options.tolerance_usecs = n;
+    } else if (value("--define", v) || value("-D", v) ||
+               (a.rfind("-D", 0) == 0 && a.size() > 2 &&
+                (v = a.substr(2), true))) {
+      const size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return usage_error("-D wants NAME=VALUE, got '" + v + "'");
+      options.defines[v.substr(0, eq)] = v.substr(eq + 1);
+    } else if (value("--suite", suite) || value("--baseline", baseline_path) ||
+               value("--expected", expected_path) ||
+               value("--write_expected", write_expected)) {
+    } else if (a.rfind("-", 0) == 0) {
+      return usage_error("unknown option '" + a + "'");
+    } else {
+      scripts.push_back(a);
+    }
+  }
+
+  if (suite.empty()) {
+    if (!baseline_path.empty() || !expected_path.empty() ||
+        !write_expected.empty())
+      return usage_error("--baseline/--expected/--write_expected need --suite");
+    if (scripts.empty()) return usage_error("no script given");
+    int status = 0;
+    for (const std::string& path : scripts) {
+      if (!std::filesystem::is_regular_file(path))
+        return usage_error("no such script: " + path);
+    }
+    for (const std::string& path : scripts) {
+      const auto r = tcpref::packetdrill::run_file(path, options);
+      std::cout << to_string(r.outcome) << "\t" << path;
+      if (r.outcome != Outcome::kPass)
+        std::cout << ":" << r.line << ": " << r.reason;
+      std::cout << "\n";
+      if (r.outcome == Outcome::kFail || r.outcome == Outcome::kError)
+        status = 1;
+    }
+    return status;
+  }
+
+  if (!scripts.empty()) return usage_error("give scripts or --suite, not both");
+  if (!std::filesystem::is_directory(suite))
+    return usage_error("no such suite directory: " + suite);
+  std::optional<std::map<std::string, std::string>> baseline;
+  if (!baseline_path.empty()) {
+    baseline = tcpref::packetdrill::read_baseline(baseline_path);
+    if (!baseline) return usage_error("cannot read baseline " + baseline_path);
+  }
+  std::string expected;
+  if (!expected_path.empty() && !read_file(expected_path, expected))
+    return usage_error("cannot read expectations " + expected_path);
+
+  const auto entries = tcpref::packetdrill::run_suite(suite, options);
+  tcpref::packetdrill::print_report(entries, baseline ? &*baseline : nullptr,
+                                    std::cout);
+  if (!write_expected.empty()) {
+    std::ofstream out(write_expected);
+    out << tcpref::packetdrill::format_expectations(entries);
+    if (!out) return usage_error("cannot write " + write_expected);
+  }
+  if (!expected_path.empty()) {
+    const std::string diff =
+        tcpref::packetdrill::diff_expectations(expected, entries);
+    if (!diff.empty()) {
+      std::cout << "\noutcomes differ from " << expected_path << ":\n" << diff;
+      return 1;
+    }
+    std::cout << "outcomes match " << expected_path << "\n";
+    return 0;
+  }
+  for (const auto& e : entries)
+    if (e.result.outcome == Outcome::kFail ||
+        e.result.outcome == Outcome::kError)
+      return 1;
+  return 0;
+}

@@ -1,0 +1,46 @@
+// Suite mode: every .pkt under a directory, one outcome per script, compared
+// with a Linux baseline (what the kernel did) and with our own checked-in
+// expectations (what tcpref did last time), as tab-separated files.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "traces/packetdrill/executor.h"
+
+namespace tcpref::packetdrill {
+
+struct SuiteEntry {
+  std::string path;  // relative to the suite directory, '/'-separated
+  Result result;
+};
+
+// Sorted relative paths of every *.pkt under `dir`.
+[[nodiscard]] std::vector<std::string> find_scripts(const std::string& dir);
+
+[[nodiscard]] std::vector<SuiteEntry> run_suite(const std::string& dir,
+                                                const RunOptions& options);
+
+// linux-6.18-baseline.tsv: path → PASS/FAIL/ERROR (header line skipped).
+// nullopt if the file cannot be read.
+[[nodiscard]] std::optional<std::map<std::string, std::string>> read_baseline(
+    const std::string& path);
+
+// expected.tsv rows: path, outcome, line, reason.
+[[nodiscard]] std::string format_expectations(
+    const std::vector<SuiteEntry>& entries);
+
+// The differences between `expected_tsv` (file contents) and `entries`, one
+// "-old / +new" pair per changed script; empty when they agree.
+[[nodiscard]] std::string diff_expectations(
+    const std::string& expected_tsv, const std::vector<SuiteEntry>& entries);
+
+// One line per script and a summary, against the baseline when given.
+void print_report(const std::vector<SuiteEntry>& entries,
+                  const std::map<std::string, std::string>* baseline,
+                  std::ostream& out);
+
+}  // namespace tcpref::packetdrill

@@ -1,0 +1,39 @@
+// Interprets a script's `shell commands`: sysctl settings that have an
+// equivalent in StackConfig / ListenOptions are applied; settings with no
+// bearing on an in-process stack (congestion control, pacing, qdiscs, TFO
+// keys, ...) are accepted and noted; anything else makes the script
+// UNSUPPORTED with the command named. docs/CONFORMANCE.md lists both sets.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/tcp/stack.h"
+
+namespace tcpref::packetdrill {
+
+struct Knobs {
+  tcp::StackConfig stack;
+  tcp::ListenOptions listen;
+};
+
+struct ShellResult {
+  std::string unsupported;         // non-empty: why the script cannot run
+  std::vector<std::string> notes;  // what was applied or ignored
+};
+
+// `script_dir` resolves relative script paths (e.g. ../common/defaults.sh).
+// Once the stack exists (`stack_started`), only per-listener knobs may
+// change; a stack-wide one is unsupported then.
+[[nodiscard]] ShellResult apply_shell(std::string_view command,
+                                      const std::filesystem::path& script_dir,
+                                      bool stack_started, Knobs& knobs);
+
+// One "net.ipv4.name=value" setting (name without the "net.ipv4." prefix).
+[[nodiscard]] ShellResult apply_sysctl(std::string_view name,
+                                       std::string_view value,
+                                       bool stack_started, Knobs& knobs);
+
+}  // namespace tcpref::packetdrill
