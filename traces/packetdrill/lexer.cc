@@ -47,6 +47,8 @@ class Lexer {
         size_t end = text_.find('\n', pos_);
         if (end == std::string_view::npos) end = text_.size();
         std::string opt(text_.substr(pos_ + 2, end - pos_ - 2));
+        if (const size_t c = opt.find("//"); c != std::string::npos)
+          opt.resize(c);
         while (!opt.empty() && std::isspace(static_cast<unsigned char>(
                                    opt.back())))
           opt.pop_back();

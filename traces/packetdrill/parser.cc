@@ -284,6 +284,11 @@ class Parser {
         case 'W': bit = tcp_flag::kCwr; break;
         case 'A': bit = tcp_flag::kAe; break;
         default:
+          if (c >= '0' && c <= '7') {
+            // An AccECN ACE field value (RFC 9768), e.g. "P5.".
+            p.unsupported = "AccECN (ACE field in TCP flags)";
+            continue;
+          }
           return set_error(t.line, std::string("unknown TCP flag '") + c +
                                        "' in '" + t.text + "'");
       }
@@ -540,27 +545,27 @@ class Parser {
       s.end_us = end;
     }
     const Token& name = next();
-    const int line = name.line;
+    const int line = name.line;  // for errors about the call as a whole
     s.name = name.text;
     next();  // '('
     if (!parse_expr_list(s.args, ")")) return false;
     if (!expect("=", "before the expected return value")) return false;
+    const int result_line = peek().line;
     if (!parse_expr(s.result)) return false;
-    if (peek().kind == Token::Kind::kWord && peek().line == line) {
+    if (peek().kind == Token::Kind::kWord && peek().line == result_line)
       s.errno_name = next().text;
-      if (peek().is("(") && peek().line == line) {
+    // "(Operation now in progress)", with or without an errno before it.
+    if (peek().is("(") && peek().line == result_line) {
+      next();
+      for (int depth = 1;;) {
+        const Token& t = peek();
+        if (t.kind == Token::Kind::kEnd)
+          return set_error(line, "unterminated errno note");
         next();
-        int depth = 1;
-        while (depth > 0) {
-          const Token& t = peek();
-          if (t.kind == Token::Kind::kEnd)
-            return set_error(line, "unterminated errno note");
-          next();
-          if (t.is("(")) ++depth;
-          if (t.is(")") && --depth == 0) break;
-          if (!s.note.empty()) s.note += ' ';
-          s.note += t.text;
-        }
+        if (t.is("(")) ++depth;
+        if (t.is(")") && --depth == 0) break;
+        if (!s.note.empty()) s.note += ' ';
+        s.note += t.text;
       }
     }
     return true;

@@ -126,6 +126,25 @@ ShellResult unsupported(std::string why) {
 ShellResult apply_file(const std::filesystem::path& file, bool stack_started,
                        Knobs& knobs, int depth);
 
+// The suites' defaults.sh is not always shipped with them (the kernel
+// selftests' copy is not in /work/shared). Its settings that matter here
+// are the packetdrill production defaults, applied in its place.
+ShellResult apply_standard_defaults(Knobs& knobs) {
+  ShellResult r;
+  r.notes.push_back("defaults.sh not found: packetdrill's standard defaults");
+  for (const auto& [name, value] :
+       {std::pair<std::string_view, std::string_view>{"tcp_rmem",
+                                                       "4096 540000 15728640"},
+        {"tcp_timestamps", "1"},
+        {"tcp_sack", "1"},
+        {"tcp_syn_retries", "5"},
+        {"tcp_synack_retries", "5"},
+        {"tcp_ecn", "0"},
+        {"tcp_syncookies", "1"}})
+    merge(r, apply_sysctl(name, value, /*stack_started=*/false, knobs));
+  return r;
+}
+
 ShellResult apply_line(std::string_view line,
                        const std::filesystem::path& script_dir,
                        bool stack_started, Knobs& knobs, int depth) {
@@ -153,12 +172,17 @@ ShellResult apply_line(std::string_view line,
     }
     return r;
   }
+  std::string target;  // "echo V > /proc/sys/..." writes a sysctl too
+  for (size_t i = 2; i < w.size(); ++i) target += w[i];
+  if (cmd == "echo" && w.size() >= 3 && target.starts_with(">/proc/sys/")) {
+    std::string key = target.substr(11);
+    std::replace(key.begin(), key.end(), '/', '.');
+    if (!key.starts_with("net.ipv4.")) return unsupported("sysctl " + key);
+    return apply_sysctl(key.substr(9), w[1], stack_started, knobs);
+  }
   if (cmd.ends_with("defaults.sh")) {
     const std::filesystem::path file = script_dir / cmd;
-    if (!std::filesystem::exists(file)) {
-      r.notes.push_back(cmd + " not found next to the script: stack defaults");
-      return r;
-    }
+    if (!std::filesystem::exists(file)) return apply_standard_defaults(knobs);
     if (depth > 3) return unsupported("defaults.sh nested too deeply");
     return apply_file(file, stack_started, knobs, depth + 1);
   }
@@ -179,9 +203,15 @@ ShellResult apply_lines(std::string_view text,
                         const std::filesystem::path& script_dir,
                         bool stack_started, Knobs& knobs, int depth) {
   ShellResult r;
-  std::string line;
+  std::string line, part;
   std::istringstream in{std::string(text)};
-  while (std::getline(in, line)) {
+  while (std::getline(in, part)) {
+    // A trailing backslash continues the command on the next line.
+    line += part;
+    if (!line.empty() && line.back() == '\\') {
+      line.back() = ' ';
+      continue;
+    }
     // "a; b" is two commands.
     size_t start = 0;
     while (start <= line.size()) {
@@ -192,6 +222,7 @@ ShellResult apply_lines(std::string_view text,
       if (!r.unsupported.empty()) return r;
       start = end + 1;
     }
+    line.clear();
   }
   return r;
 }
@@ -270,6 +301,7 @@ ShellResult apply_sysctl(std::string_view name, std::string_view value,
     // initiates), which is all the stack does.
     if (!stack_wide()) return r;
     knobs.stack.ecn = *v != 0;
+    knobs.ecn_initiate = *v == 1;
   } else if (name == "tcp_fin_timeout" && *v > 0) {
     if (!stack_wide()) return r;
     knobs.stack.fin_timeout = std::chrono::seconds(*v);

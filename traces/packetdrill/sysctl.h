@@ -17,6 +17,9 @@ namespace tcpref::packetdrill {
 struct Knobs {
   tcp::StackConfig stack;
   tcp::ListenOptions listen;
+  // net.ipv4.tcp_ecn=1 asks connect() to request ECN, which the stack's
+  // active open does not do; the executor reports that as unsupported.
+  bool ecn_initiate = false;
 };
 
 struct ShellResult {
