@@ -93,7 +93,10 @@ Worker::Worker(const ServerOptions& options, const tcp::StackConfig& config,
                              .batch = 64},
             *this),
       stack_(config, *this) {
-  connections_.reserve(options.max_connections);
+  connections_.resize(config.max_sockets);
+  ready_.reserve(config.max_sockets);
+  serving_.reserve(config.max_sockets);
+  stack_.set_observer(this);
 }
 
 tun::Status Worker::listen() {
@@ -125,7 +128,7 @@ void Worker::on_tick(tun::Time now) {
   // Apps serving /metrics read the board: it must include this tick's
   // packets and accepts.
   publish();
-  serve_all(now);
+  serve_ready(now);
   publish();
 }
 
@@ -135,25 +138,48 @@ std::optional<tun::Time> Worker::next_deadline() const {
 
 void Worker::send(std::span<const uint8_t> ip_packet) { loop_.send(ip_packet); }
 
+// Accepting is cheap when the queue is empty, so it runs every tick rather
+// than only after the listener's notification.
+void Worker::on_ready(tcp::ListenerId, uint32_t) {}
+
+void Worker::on_ready(tcp::SocketId socket, uint32_t) {
+  if (socket.index >= connections_.size()) return;
+  const Connection& c = connections_[socket.index];
+  if (c.app != nullptr && c.socket == socket) mark_ready(socket.index);
+}
+
+void Worker::mark_ready(uint32_t slot) {
+  if (connections_[slot].ready) return;
+  connections_[slot].ready = true;
+  ready_.push_back(slot);
+}
+
 void Worker::accept_all(tun::Time now) {
-  while (connections_.size() < options_.max_connections) {
+  while (open_ < options_.max_connections) {
     const tcp::SocketId socket = stack_.accept(listener_, now);
     if (!socket.valid()) return;
     ++accepted_;
-    connections_.push_back({socket, make_app(options_.mode, metrics_)});
+    ++open_;
+    connections_[socket.index] = {socket, make_app(options_.mode, metrics_)};
+    mark_ready(socket.index);  // it may hold data already
   }
 }
 
-void Worker::serve_all(tun::Time now) {
-  for (size_t i = 0; i < connections_.size();) {
-    SocketStream stream(stack_, connections_[i].socket, now);
-    if (connections_[i].app->service(stream) == AppState::kDone) {
-      connections_[i] = std::move(connections_.back());
-      connections_.pop_back();
-    } else {
-      ++i;
+// An app runs when its socket's poll() bits changed since it last ran (data,
+// room to write, FIN, reset); it does everything it can each time, so it
+// needs no other wake-up.
+void Worker::serve_ready(tun::Time now) {
+  serving_.swap(ready_);
+  for (const uint32_t slot : serving_) {
+    Connection& c = connections_[slot];
+    c.ready = false;
+    SocketStream stream(stack_, c.socket, now);
+    if (c.app->service(stream) == AppState::kDone) {
+      c = Connection{};
+      --open_;
     }
   }
+  serving_.clear();
 }
 
 void Worker::publish() {
@@ -162,7 +188,7 @@ void Worker::publish() {
   s.accept_queue = stack_.accept_queue_length(listener_);
   s.syn_queue = stack_.syn_queue_length(listener_);
   s.accepted = accepted_;
-  s.app_open = connections_.size();
+  s.app_open = open_;
   s.loop = loop_.stats();
   board_.publish(index_, s);
 }

@@ -1,7 +1,8 @@
 // One server thread: a tcp::Stack on one TUN queue. Packets from the event
 // loop go to Stack::receive, timers to Stack::advance; after each batch the
-// worker accepts children (unless --mode hold) and lets each connection's
-// application do its work.
+// worker accepts children (unless --mode hold) and lets the applications of
+// the connections the stack reported ready (ReadinessObserver) do their
+// work, so an idle connection costs nothing per batch.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,9 @@ namespace tcpref::server {
     const std::array<uint8_t, 16>& cookie_key);
 [[nodiscard]] tcp::ListenOptions listen_options(const ServerOptions& options);
 
-class Worker : public tun::PacketHandler, public tcp::PacketSink {
+class Worker : public tun::PacketHandler,
+               public tcp::PacketSink,
+               public tcp::ReadinessObserver {
  public:
   Worker(const ServerOptions& options, const tcp::StackConfig& config,
          int tun_fd, int stop_fd, unsigned index, tun::PcapWriter* pcap,
@@ -40,14 +43,20 @@ class Worker : public tun::PacketHandler, public tcp::PacketSink {
   std::optional<tun::Time> next_deadline() const override;
   // tcp::PacketSink
   void send(std::span<const uint8_t> ip_packet) override;
+  // tcp::ReadinessObserver
+  void on_ready(tcp::ListenerId listener, uint32_t events) override;
+  void on_ready(tcp::SocketId socket, uint32_t events) override;
 
  private:
+  // Indexed by the socket's pool slot; app == nullptr when free.
   struct Connection {
     tcp::SocketId socket;
     std::unique_ptr<App> app;
+    bool ready = false;  // listed in ready_
   };
   void accept_all(tun::Time now);
-  void serve_all(tun::Time now);
+  void mark_ready(uint32_t slot);
+  void serve_ready(tun::Time now);
   void publish();
 
   const ServerOptions& options_;
@@ -58,6 +67,8 @@ class Worker : public tun::PacketHandler, public tcp::PacketSink {
   tcp::Stack stack_;
   tcp::ListenerId listener_;
   std::vector<Connection> connections_;
+  std::vector<uint32_t> ready_, serving_;  // slots whose app should run
+  uint32_t open_ = 0;                      // connections with an app
   uint64_t accepted_ = 0;
 };
 
