@@ -23,7 +23,7 @@ namespace {
 
 constexpr uint32_t kDefaultLocalAddr = 0xC0A80001;   // 192.168.0.1
 constexpr uint32_t kDefaultRemoteAddr = 0xC0000201;  // 192.0.2.1
-constexpr uint16_t kLocalPort = 8080;  // packetdrill's bind port
+constexpr uint16_t kLocalPort = 8080;                // packetdrill's bind port
 constexpr uint16_t kFirstRemotePort = 48000;
 constexpr int64_t kDefaultToleranceUs = 4000;
 constexpr int64_t kAnyTimeHorizonUs = int64_t{3600} * 1'000'000;
@@ -199,8 +199,9 @@ class Executor {
         } else if (const auto* sh = std::get_if<ShellSpec>(&e.action)) {
           if (Stop st = shell(e, *sh)) return *st;
         } else {
-          return *unsupported(e.line, "python block (%{ }%, asserts on "
-                                     "tcp_info)");
+          return *unsupported(e.line,
+                              "python block (%{ }%, asserts on "
+                              "tcp_info)");
         }
       }
       base = (any || e.time->kind == EventTime::Kind::kAbsoluteRange ||
@@ -236,8 +237,8 @@ class Executor {
     if (const auto* p = std::get_if<PacketSpec>(&e.action)) {
       *opts_.verbose << (p->direction == Direction::kInbound ? " inbound "
                                                              : " outbound ")
-                     << flags_to_string(p->flags) << " " << p->seq_start
-                     << ":" << p->seq_end << "(" << p->payload_len << ")";
+                     << flags_to_string(p->flags) << " " << p->seq_start << ":"
+                     << p->seq_end << "(" << p->payload_len << ")";
     } else if (const auto* s = std::get_if<SyscallSpec>(&e.action)) {
       *opts_.verbose << " " << s->name << "()";
     } else if (std::holds_alternative<ShellSpec>(e.action)) {
@@ -295,8 +296,8 @@ class Executor {
   }
 
   Stop shell(const Event& e, const ShellSpec& sh) {
-    ShellResult r = apply_shell(sh.command, script_dir_, stack_ != nullptr,
-                                knobs_);
+    ShellResult r =
+        apply_shell(sh.command, script_dir_, stack_ != nullptr, knobs_);
     for (const std::string& n : r.notes) note(n);
     if (!r.unsupported.empty()) return unsupported(e.line, r.unsupported);
     return std::nullopt;
@@ -389,8 +390,8 @@ class Executor {
     return std::nullopt;
   }
 
-  Stop outbound(const Event& e, const PacketSpec& spec, int64_t lo,
-                int64_t hi, bool any) {
+  Stop outbound(const Event& e, const PacketSpec& spec, int64_t lo, int64_t hi,
+                bool any) {
     const int64_t deadline =
         any ? now_us_ + kAnyTimeHorizonUs : hi + tolerance_us_;
     wait_for_packet(deadline);
@@ -437,15 +438,18 @@ class Executor {
       ++a.segments;
     }
     now_us_ = std::max(now_us_, a.at_us);
-    if (opts_.verbose) note("sent " + describe(a) + " at " + seconds(a.at_us));
+    if (opts_.verbose)
+      note("sent " + describe(a) + " at " + seconds(a.at_us) +
+           (a.segments > 1 ? " (" + std::to_string(a.segments) +
+                                 " segments, as packetdrill joins TSO)"
+                           : std::string()));
     if (Stop s = compare(e.line, spec, a)) return s;
     if (!any && (a.at_us < lo - tolerance_us_ || a.at_us > hi + tolerance_us_))
-      return fail(e.line, "timing error: expected outbound packet at " +
-                              seconds(lo) +
-                              (hi != lo ? "~" + seconds(hi) : std::string()) +
-                              " sec but happened at " + seconds(a.at_us) +
-                              " sec; tolerance " + seconds(tolerance_us_) +
-                              " sec");
+      return fail(e.line,
+                  "timing error: expected outbound packet at " + seconds(lo) +
+                      (hi != lo ? "~" + seconds(hi) : std::string()) +
+                      " sec but happened at " + seconds(a.at_us) +
+                      " sec; tolerance " + seconds(tolerance_us_) + " sec");
     return std::nullopt;
   }
 
@@ -460,7 +464,8 @@ class Executor {
         spec.ports ? spec.ports->second : current_.remote_port;
     if (a.dst != current_.remote_addr || a.dport != want_port)
       return fail(line, "outbound packet " + describe(a) + " is for port " +
-                            std::to_string(a.dport) + ", not the script's "
+                            std::to_string(a.dport) +
+                            ", not the script's "
                             "connection (port " +
                             std::to_string(want_port) + ")");
     if (a.flags != spec.flags)
@@ -473,21 +478,22 @@ class Executor {
     if ((spec.flags & tcp_flag::kAck) || spec.ack) {
       const uint32_t want = spec.ack.value_or(0);
       if (a.ack != want)
-        return fail(line, mismatch("ack", want, a.ack) + " (" + describe(a) +
-                              ")");
+        return fail(line,
+                    mismatch("ack", want, a.ack) + " (" + describe(a) + ")");
     }
     if (spec.window && a.window != *spec.window)
       return fail(line, mismatch("win", *spec.window, a.window));
     if (spec.ecn || spec.ecn_ect01) {
       const uint8_t got = a.tos & 3;
-      const bool ok = spec.ecn_ect01 ? (got == 1 || got == 2) : got == *spec.ecn;
-      if (!ok) return fail(line, mismatch("IP ECN field", spec.ecn.value_or(1),
-                                          got));
+      const bool ok =
+          spec.ecn_ect01 ? (got == 1 || got == 2) : got == *spec.ecn;
+      if (!ok)
+        return fail(line, mismatch("IP ECN field", spec.ecn.value_or(1), got));
     }
     if (a.payload_len != spec.payload_len)
-      return fail(line, mismatch("payload length", spec.payload_len,
-                                 a.payload_len) +
-                            " (" + describe(a) + ")");
+      return fail(line,
+                  mismatch("payload length", spec.payload_len, a.payload_len) +
+                      " (" + describe(a) + ")");
     if (!a.payload_zero)
       return fail(line, "outbound payload differs from the zeros written");
     if (!spec.options_any) return compare_options(line, spec, a);
@@ -509,8 +515,7 @@ class Executor {
       if (w[i].kind != g[i].kind || w[i].length != g[i].length)
         return bad("TCP options differ");
       if (w[i].kind != 8) {
-        if (!std::equal(w[i].data.begin(), w[i].data.end(),
-                        g[i].data.begin()))
+        if (!std::equal(w[i].data.begin(), w[i].data.end(), g[i].data.begin()))
           return bad("TCP option " + std::to_string(w[i].kind) + " value");
         continue;
       }
@@ -526,12 +531,11 @@ class Executor {
       ts_map_[script_val] = val;
       // Stricter than packetdrill, which ignores ecr: a stack must echo
       // the peer's TS.Recent (RFC 7323 §4.3), so a wrong ecr is a failure.
-      if (ecr != script_ecr)
-        return bad(mismatch("TS ecr", script_ecr, ecr));
+      if (ecr != script_ecr) return bad(mismatch("TS ecr", script_ecr, ecr));
       if (ts_tick_us_ > 0) {
         const uint32_t in_script = first_ts_->first + (val - first_ts_->second);
-        const int64_t diff = std::abs(static_cast<int32_t>(in_script -
-                                                           script_val));
+        const int64_t diff =
+            std::abs(static_cast<int32_t>(in_script - script_val));
         if (diff * ts_tick_us_ > tolerance_us_)
           return bad(mismatch("TS val", script_val, in_script));
       }
@@ -622,8 +626,7 @@ class Executor {
 
   Stop syscall(const Event& e, const SyscallSpec& s) {
     if (s.end_us) {
-      if (pending_)
-        return unsupported(e.line, "two blocking calls at once");
+      if (pending_) return unsupported(e.line, "two blocking calls at once");
       if (s.name != "accept" && s.name != "connect" && s.name != "read" &&
           s.name != "recv")
         return unsupported(e.line, "blocking " + s.name + "()");
@@ -671,6 +674,7 @@ class Executor {
     note_pending_ready();
     const std::optional<int64_t> ready = pending_->ready_at;
     pending_.reset();
+    if (ready) note("blocking " + s.name + "() ready at " + seconds(*ready));
     if (!ready)
       return fail(e.line, "timing error: blocking " + s.name +
                               "() expected to return at " + seconds(end) +
@@ -708,8 +712,7 @@ class Executor {
     const tcp::SocketId id = stack_->connect(
         {local_addr_, 0}, {remote_addr_, kLocalPort}, now(), &err);
     if (!id.valid())
-      return fail(e.line, "connect() failed: " +
-                              std::string(errno_name(err)));
+      return fail(e.line, "connect() failed: " + std::string(errno_name(err)));
     fd->kind = Fd::Kind::kConnection;
     fd->socket = id;
     const auto t = stack_->tuple(id);
@@ -774,8 +777,8 @@ class Executor {
       if (fd->kind != Fd::Kind::kSocket)
         return unsupported(line, "listen() on a non-fresh socket");
       tcp::ListenOptions lo = knobs_.listen;
-      const int64_t backlog = std::clamp<int64_t>(int_arg(s, 1).value_or(0),
-                                                  0, 65535);
+      const int64_t backlog =
+          std::clamp<int64_t>(int_arg(s, 1).value_or(0), 0, 65535);
       lo.backlog = static_cast<uint32_t>(backlog);
       // Linux sends cookies once request socks reach the backlog.
       lo.syn_queue_limit = static_cast<uint32_t>(std::max<int64_t>(backlog, 1));
@@ -799,9 +802,10 @@ class Executor {
       const tcp::SocketId id = stack_->accept(fd->listener, now());
       if (!id.valid()) {
         if (!fd->nonblocking && !pending_)
-          return fail(line, "accept() would block: no connection is ready "
-                            "(the script expects " +
-                                std::to_string(s.result.int_value) + ")");
+          return fail(line,
+                      "accept() would block: no connection is ready "
+                      "(the script expects " +
+                          std::to_string(s.result.int_value) + ")");
         out = {-1, "EAGAIN"};
         return std::nullopt;
       }
@@ -837,9 +841,9 @@ class Executor {
       const tcp::Error err = fd->kind == Fd::Kind::kConnection
                                  ? stack_->shutdown_write(fd->socket, now())
                                  : tcp::Error::kNotConnected;
-      out = err == tcp::Error::kOk ? SyscallOutcome{0, ""}
-                                   : SyscallOutcome{-1, std::string(
-                                                            errno_name(err))};
+      out = err == tcp::Error::kOk
+                ? SyscallOutcome{0, ""}
+                : SyscallOutcome{-1, std::string(errno_name(err))};
       return std::nullopt;
     }
     if (n == "read" || n == "recv" || n == "write" || n == "send") {
@@ -858,9 +862,8 @@ class Executor {
         return std::nullopt;
       }
       std::vector<uint8_t> buf(static_cast<size_t>(*count), 0);
-      const tcp::IoResult r =
-          is_read ? stack_->read(fd->socket, buf, now())
-                  : stack_->write(fd->socket, buf, now());
+      const tcp::IoResult r = is_read ? stack_->read(fd->socket, buf, now())
+                                      : stack_->write(fd->socket, buf, now());
       if (r.bytes > 0 || r.error == tcp::Error::kOk) {
         if (is_read) {
           fd->bytes_read += r.bytes;
@@ -872,7 +875,8 @@ class Executor {
         return std::nullopt;
       }
       if (r.error == tcp::Error::kWouldBlock && !fd->nonblocking && !pending_)
-        return fail(line, n + "() would block on a blocking socket (the "
+        return fail(line, n +
+                              "() would block on a blocking socket (the "
                               "script expects " +
                               std::to_string(s.result.int_value) + ")");
       out = {-1, std::string(errno_name(r.error))};
@@ -888,10 +892,9 @@ class Executor {
         out.ret = 0;
         return std::nullopt;
       }
-      return unsupported(line, "getsockopt " + opt +
-                                   (fd->kind == Fd::Kind::kListener
-                                        ? " on a listener"
-                                        : ""));
+      return unsupported(
+          line, "getsockopt " + opt +
+                    (fd->kind == Fd::Kind::kListener ? " on a listener" : ""));
     }
     if (n == "ioctl") {
       const std::string req = word_arg(s, 1);
@@ -905,9 +908,9 @@ class Executor {
                             v.state == tcp::TcpState::kLastAck ||
                             v.state == tcp::TcpState::kClosing ||
                             v.state == tcp::TcpState::kTimeWait;
-        const uint64_t got = static_cast<uint32_t>(v.rcv_nxt - v.irs - 1 -
-                                                   (fin_in ? 1 : 0)) -
-                             fd->bytes_read;
+        const uint64_t got =
+            static_cast<uint32_t>(v.rcv_nxt - v.irs - 1 - (fin_in ? 1 : 0)) -
+            fd->bytes_read;
         if (want && static_cast<uint64_t>(*want) != got)
           return fail(line, mismatch(req, *want, got));
         out.ret = 0;
@@ -941,7 +944,7 @@ class Executor {
   uint32_t local_isn_script_ = 0;
   uint32_t remote_isn_ = 0;  // the script's; used unchanged on the wire
   std::optional<uint32_t> syn_seq_;
-  std::map<uint32_t, uint32_t> ts_map_;                     // script → live
+  std::map<uint32_t, uint32_t> ts_map_;                    // script → live
   std::optional<std::pair<uint32_t, uint32_t>> first_ts_;  // script, live
 };
 

@@ -37,14 +37,13 @@ TEST_P(Scripts, HaveTheirOutcome) {
 
 INSTANTIATE_TEST_SUITE_P(
     Server, Scripts,
-    ::testing::Values(
-        Case{"server_basic.pkt", Outcome::kPass, 0, ""},
-        Case{"syn_cookies.pkt", Outcome::kPass, 0, ""},
-        Case{"rst_in_syn_recv.pkt", Outcome::kPass, 0, ""},
-        Case{"synack_retransmit.pkt", Outcome::kPass, 0, ""},
-        Case{"time_wait.pkt", Outcome::kPass, 0, ""},
-        Case{"options_negotiation.pkt", Outcome::kPass, 0, ""},
-        Case{"timestamps_off.pkt", Outcome::kPass, 0, ""}));
+    ::testing::Values(Case{"server_basic.pkt", Outcome::kPass, 0, ""},
+                      Case{"syn_cookies.pkt", Outcome::kPass, 0, ""},
+                      Case{"rst_in_syn_recv.pkt", Outcome::kPass, 0, ""},
+                      Case{"synack_retransmit.pkt", Outcome::kPass, 0, ""},
+                      Case{"time_wait.pkt", Outcome::kPass, 0, ""},
+                      Case{"options_negotiation.pkt", Outcome::kPass, 0, ""},
+                      Case{"timestamps_off.pkt", Outcome::kPass, 0, ""}));
 
 INSTANTIATE_TEST_SUITE_P(
     Mutants, Scripts,
@@ -66,8 +65,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"bad_syntax.pkt", Outcome::kError, 5,
              "inconsistent sequence range"},
         Case{"needs_python.pkt", Outcome::kUnsupported, 9, "python block"},
-        Case{"needs_shell.pkt", Outcome::kUnsupported, 3,
-             "shell command 'ss'"},
+        Case{"needs_shell.pkt", Outcome::kUnsupported, 3, "shell command 'ss'"},
         Case{"no_such_file.pkt", Outcome::kError, 0, "cannot read"}));
 
 Result run_text(const std::string& text, const RunOptions& options = {}) {
@@ -106,18 +104,17 @@ TEST(Executor, ToleranceComesFromScriptOrCommandLine) {
 }
 
 TEST(Executor, RangeAndAnyTimes) {
-  EXPECT_EQ(run_text(std::string(kListen) +
-                     "+.9~+1.1 > S. 0:0(0) ack 1 <mss 1460>\n")
-                .outcome,
-            Outcome::kPass);
-  EXPECT_EQ(run_text(std::string(kListen) +
-                     "+.2~+.5 > S. 0:0(0) ack 1 <mss 1460>\n")
-                .outcome,
-            Outcome::kFail);
+  EXPECT_EQ(
+      run_text(std::string(kListen) + "+.9~+1.1 > S. 0:0(0) ack 1 <mss 1460>\n")
+          .outcome,
+      Outcome::kPass);
+  EXPECT_EQ(
+      run_text(std::string(kListen) + "+.2~+.5 > S. 0:0(0) ack 1 <mss 1460>\n")
+          .outcome,
+      Outcome::kFail);
   // '*' accepts any time; the next relative time counts from it (3.0).
-  EXPECT_EQ(run_text(std::string(kListen) +
-                     "* > S. 0:0(0) ack 1 <mss 1460>\n"
-                     "+2 > S. 0:0(0) ack 1 <mss 1460>\n")
+  EXPECT_EQ(run_text(std::string(kListen) + "* > S. 0:0(0) ack 1 <mss 1460>\n"
+                                            "+2 > S. 0:0(0) ack 1 <mss 1460>\n")
                 .outcome,
             Outcome::kPass);
 }
@@ -134,8 +131,8 @@ TEST(Executor, DefinesReachSystemCalls) {
 }
 
 TEST(Executor, WrongSyscallResultFails) {
-  const Result r = run_text(std::string(kListen) +
-                            "+0 accept(3, ..., ...) = 4\n");
+  const Result r =
+      run_text(std::string(kListen) + "+0 accept(3, ..., ...) = 4\n");
   EXPECT_EQ(r.outcome, Outcome::kFail);  // no ACK yet: accept would block
   EXPECT_EQ(r.line, 6);
   EXPECT_NE(r.reason.find("accept() would block"), std::string::npos);
@@ -158,8 +155,7 @@ TEST(Executor, UnsupportedFeaturesAreNamed) {
   };
   EXPECT_NE(reason("--ip_version=ipv6\n0 close(3) = 0\n").find("IPv6"),
             std::string::npos);
-  EXPECT_NE(reason(std::string(kListen) +
-                   "+0 < S 0:0(0) win 1 <FO 0a0b0c0d>\n")
+  EXPECT_NE(reason(std::string(kListen) + "+0 < S 0:0(0) win 1 <FO 0a0b0c0d>\n")
                 .find("TCP Fast Open"),
             std::string::npos);
   EXPECT_NE(reason("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"

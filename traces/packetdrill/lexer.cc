@@ -49,8 +49,8 @@ class Lexer {
         std::string opt(text_.substr(pos_ + 2, end - pos_ - 2));
         if (const size_t c = opt.find("//"); c != std::string::npos)
           opt.resize(c);
-        while (!opt.empty() && std::isspace(static_cast<unsigned char>(
-                                   opt.back())))
+        while (!opt.empty() &&
+               std::isspace(static_cast<unsigned char>(opt.back())))
           opt.pop_back();
         push(out, Token::Kind::kOption, std::move(opt));
         pos_ = end;
@@ -149,8 +149,8 @@ class Lexer {
     if (text_[p] == '-') ++p;
     if (text_.substr(p, 2) == "0x" || text_.substr(p, 2) == "0X") {
       size_t end = p + 2;
-      while (end < text_.size() && std::isxdigit(static_cast<unsigned char>(
-                                       text_[end])))
+      while (end < text_.size() &&
+             std::isxdigit(static_cast<unsigned char>(text_[end])))
         ++end;
       if (end < text_.size() && is_word_char(text_[end])) {
         fail(out, "malformed hex number");
@@ -222,7 +222,8 @@ class Lexer {
 LexResult lex(std::string_view text, const Defines& defines) {
   Lexer lexer(text, defines);
   LexResult out = lexer.run(0);
-  if (out.ok()) out.tokens.push_back(Token{Token::Kind::kEnd, "", lexer.line()});
+  if (out.ok())
+    out.tokens.push_back(Token{Token::Kind::kEnd, "", lexer.line()});
   return out;
 }
 

@@ -14,14 +14,14 @@ namespace tcpref::packetdrill {
 
 struct Token {
   enum class Kind : uint8_t {
-    kInt,        // 12, -1, 0x1f (text holds the spelling)
-    kFloat,      // .04, 0.200
-    kWord,       // SOCK_STREAM, mss, 3021b9d889017eeb
-    kString,     // "..." (text without quotes)
-    kBacktick,   // `...`
-    kCode,       // %{ ... }%
-    kOption,     // --name=value (the whole line after the dashes)
-    kPunct,      // one of < > + * ~ ( ) [ ] { } , : = | . - and "..."
+    kInt,       // 12, -1, 0x1f (text holds the spelling)
+    kFloat,     // .04, 0.200
+    kWord,      // SOCK_STREAM, mss, 3021b9d889017eeb
+    kString,    // "..." (text without quotes)
+    kBacktick,  // `...`
+    kCode,      // %{ ... }%
+    kOption,    // --name=value (the whole line after the dashes)
+    kPunct,     // one of < > + * ~ ( ) [ ] { } , : = | . - and "..."
     kEnd,
   };
   Kind kind = Kind::kEnd;

@@ -127,8 +127,8 @@ std::string build_inbound(const PacketSpec& spec, const Addressing& a,
   put16(tcp + 14, spec.window.value_or(0));  // the parser requires one
   put16(tcp + 18, spec.urgent.value_or(0));
   std::copy(options.begin(), options.end(), tcp + 20);
-  put16(tcp + 16, wire::tcp_checksum(a.remote_addr, a.local_addr,
-                                     {tcp, tcp_len}));
+  put16(tcp + 16,
+        wire::tcp_checksum(a.remote_addr, a.local_addr, {tcp, tcp_len}));
   return "";
 }
 
@@ -145,8 +145,8 @@ std::vector<RawOption> split_options(std::span<const uint8_t> bytes) {
     if (i + 1 >= bytes.size() || bytes[i + 1] < 2 ||
         i + bytes[i + 1] > bytes.size()) {
       // Malformed: keep the rest as one blob so comparisons fail visibly.
-      out.push_back({kind, static_cast<uint8_t>(bytes.size() - i),
-                     bytes.subspan(i + 1)});
+      out.push_back(
+          {kind, static_cast<uint8_t>(bytes.size() - i), bytes.subspan(i + 1)});
       break;
     }
     const uint8_t len = bytes[i + 1];

@@ -32,8 +32,8 @@ std::optional<std::vector<uint8_t>> parse_hex_blob(std::string_view text) {
   std::vector<uint8_t> out;
   for (size_t i = 0; i < text.size(); i += 2) {
     uint8_t b = 0;
-    const auto [ptr, ec] = std::from_chars(text.data() + i,
-                                           text.data() + i + 2, b, 16);
+    const auto [ptr, ec] =
+        std::from_chars(text.data() + i, text.data() + i + 2, b, 16);
     if (ec != std::errc() || ptr != text.data() + i + 2) return std::nullopt;
     out.push_back(b);
   }
@@ -139,8 +139,8 @@ class Parser {
   bool parse_number_us(int64_t& out) {
     const Token& t = peek();
     if (t.kind != Token::Kind::kInt && t.kind != Token::Kind::kFloat)
-      return set_error(t.line, "expected a time in seconds, got " +
-                                   describe(t));
+      return set_error(t.line,
+                       "expected a time in seconds, got " + describe(t));
     const auto us = parse_seconds(t.text);
     if (!us) return set_error(t.line, "bad time '" + t.text + "'");
     next();
@@ -187,8 +187,7 @@ class Parser {
       event.action = CodeSpec{next().text};
       return true;
     }
-    if (t.is("...") ||
-        (t.kind == Token::Kind::kWord && peek(1).is("("))) {
+    if (t.is("...") || (t.kind == Token::Kind::kWord && peek(1).is("("))) {
       SyscallSpec s;
       if (!parse_syscall(s)) return false;
       event.action = std::move(s);
@@ -234,8 +233,10 @@ class Parser {
       const std::string w = next().text;
       if (w == "noecn" || w == "ect0" || w == "ect1" || w == "ce" ||
           w == "ect01") {
-        if (w == "ect01") p.ecn_ect01 = true;
-        else p.ecn = w == "noecn" ? 0 : w == "ect1" ? 1 : w == "ect0" ? 2 : 3;
+        if (w == "ect01")
+          p.ecn_ect01 = true;
+        else
+          p.ecn = w == "noecn" ? 0 : w == "ect1" ? 1 : w == "ect0" ? 2 : 3;
       } else if (w == "tos") {
         uint32_t tos = 0;
         if (!parse_u32(tos, "tos")) return false;
@@ -270,19 +271,37 @@ class Parser {
       return true;
     }
     if (t.kind != Token::Kind::kWord)
-      return set_error(t.line, "expected TCP flags (e.g. S, S., P., F., R, "
-                               "., -), got " + describe(t));
+      return set_error(t.line,
+                       "expected TCP flags (e.g. S, S., P., F., R, "
+                       "., -), got " +
+                           describe(t));
     for (const char c : t.text) {
       uint16_t bit = 0;
       switch (c) {
-        case 'S': bit = tcp_flag::kSyn; break;
-        case 'F': bit = tcp_flag::kFin; break;
-        case 'R': bit = tcp_flag::kRst; break;
-        case 'P': bit = tcp_flag::kPsh; break;
-        case 'U': bit = tcp_flag::kUrg; break;
-        case 'E': bit = tcp_flag::kEce; break;
-        case 'W': bit = tcp_flag::kCwr; break;
-        case 'A': bit = tcp_flag::kAe; break;
+        case 'S':
+          bit = tcp_flag::kSyn;
+          break;
+        case 'F':
+          bit = tcp_flag::kFin;
+          break;
+        case 'R':
+          bit = tcp_flag::kRst;
+          break;
+        case 'P':
+          bit = tcp_flag::kPsh;
+          break;
+        case 'U':
+          bit = tcp_flag::kUrg;
+          break;
+        case 'E':
+          bit = tcp_flag::kEce;
+          break;
+        case 'W':
+          bit = tcp_flag::kCwr;
+          break;
+        case 'A':
+          bit = tcp_flag::kAe;
+          break;
         default:
           if (c >= '0' && c <= '7') {
             // An AccECN ACE field value (RFC 9768), e.g. "P5.".
@@ -462,8 +481,8 @@ class Parser {
     if (peek().kind != Token::Kind::kEnd && peek().line == line &&
         !peek().is("+") && !peek().is("*") &&
         peek().kind != Token::Kind::kInt && peek().kind != Token::Kind::kFloat)
-      return set_error(line, "trailing " + describe(peek()) +
-                                 " after a TCP packet");
+      return set_error(line,
+                       "trailing " + describe(peek()) + " after a TCP packet");
     return true;
   }
 

@@ -146,8 +146,8 @@ TEST(Parser, SyscallsWithErrnoAndStructuredArgs) {
 }
 
 TEST(Parser, DefinesAreSubstituted) {
-  const Script s = parse_ok("+0 < S 0:0(0) win 1 <FO COOKIE>\n",
-                            {{"COOKIE", "0a0b0c0d"}});
+  const Script s =
+      parse_ok("+0 < S 0:0(0) win 1 <FO COOKIE>\n", {{"COOKIE", "0a0b0c0d"}});
   const auto& p = std::get<PacketSpec>(s.events[0].action);
   EXPECT_EQ(p.options[0].blob, (std::vector<uint8_t>{10, 11, 12, 13}));
 }

@@ -14,17 +14,27 @@ namespace {
 // Settings that shape loss recovery, congestion control, pacing, buffers
 // for bulk data, TFO keys or device queues: nothing in them changes what
 // tcpref does in these scripts, so they are accepted and noted.
-constexpr std::array<std::string_view, 20> kIgnored = {
-    "tcp_wmem",          "tcp_frto",
-    "tcp_dsack",         "tcp_fack",
-    "tcp_reordering",    "tcp_congestion_control",
-    "tcp_slow_start_after_idle", "tcp_early_retrans",
-    "tcp_recovery",      "tcp_tso_win_divisor",
-    "tcp_ecn_option",    "tcp_pacing_ss_ratio",
-    "tcp_pacing_ca_ratio", "tcp_notsent_lowat",
-    "tcp_fastopen",      "tcp_fastopen_key",
-    "tcp_min_tso_segs",  "tcp_autocorking",
-    "tcp_moderate_rcvbuf", "tcp_no_metrics_save",
+constexpr std::array<std::string_view, 21> kIgnored = {
+    "tcp_wmem",
+    "tcp_frto",
+    "tcp_dsack",
+    "tcp_fack",
+    "tcp_reordering",
+    "tcp_congestion_control",
+    "tcp_slow_start_after_idle",
+    "tcp_early_retrans",
+    "tcp_recovery",
+    "tcp_tso_win_divisor",
+    "tcp_ecn_option",
+    "tcp_pacing_ss_ratio",
+    "tcp_pacing_ca_ratio",
+    "tcp_notsent_lowat",
+    "tcp_fastopen",
+    "tcp_fastopen_key",
+    "tcp_autocorking",
+    "tcp_moderate_rcvbuf",
+    "tcp_no_metrics_save",
+    "tcp_min_tso_segs",
 };
 
 std::string trim(std::string_view s) {
@@ -65,8 +75,8 @@ std::optional<std::string> expand(std::string_view s) {
     char pending = '+';
     while (j <= expr.size()) {
       size_t k = j;
-      while (k < expr.size() && std::string_view("*+-").find(expr[k]) ==
-                                    std::string_view::npos)
+      while (k < expr.size() &&
+             std::string_view("*+-").find(expr[k]) == std::string_view::npos)
         ++k;
       const auto v = to_int(trim(expr.substr(j, k - j)));
       if (!v) return std::nullopt;
@@ -134,7 +144,7 @@ ShellResult apply_standard_defaults(Knobs& knobs) {
   r.notes.push_back("defaults.sh not found: packetdrill's standard defaults");
   for (const auto& [name, value] :
        {std::pair<std::string_view, std::string_view>{"tcp_rmem",
-                                                       "4096 540000 15728640"},
+                                                      "4096 540000 15728640"},
         {"tcp_timestamps", "1"},
         {"tcp_sack", "1"},
         {"tcp_syn_retries", "5"},
@@ -165,8 +175,7 @@ ShellResult apply_line(std::string_view line,
       const std::string key = arg.substr(0, eq);
       const auto value = expand(arg.substr(eq + 1));
       if (!value) return unsupported("shell expansion in a sysctl value");
-      if (!key.starts_with("net.ipv4."))
-        return unsupported("sysctl " + key);
+      if (!key.starts_with("net.ipv4.")) return unsupported("sysctl " + key);
       merge(r, apply_sysctl(key.substr(9), *value, stack_started, knobs));
       if (!r.unsupported.empty()) return r;
     }
@@ -233,8 +242,8 @@ ShellResult apply_file(const std::filesystem::path& file, bool stack_started,
   if (!in) return unsupported("cannot read " + file.string());
   std::ostringstream text;
   text << in.rdbuf();
-  ShellResult r = apply_lines(text.str(), file.parent_path(), stack_started,
-                              knobs, depth);
+  ShellResult r =
+      apply_lines(text.str(), file.parent_path(), stack_started, knobs, depth);
   r.notes.insert(r.notes.begin(), "applied " + file.filename().string());
   return r;
 }
