@@ -179,7 +179,10 @@ class Executor {
           hi = base + e.time->end_us;
           break;
       }
-      if (pending_ && lo > *pending_->spec->end_us) {
+      // A blocking call returns before the next system call starts (they
+      // run one at a time, as in packetdrill) or once its end time passed.
+      if (pending_ && (lo > *pending_->spec->end_us ||
+                       std::holds_alternative<SyscallSpec>(e.action))) {
         if (Stop s = complete_pending()) return *s;
       }
       log(e, lo);
@@ -217,7 +220,8 @@ class Executor {
     // checked (an extra packet fails only when it stands where the script
     // expects another).
     for (const CaptureSink::Packet& p : sink_.queue)
-      note("not checked: " + describe(decode(p)) + " at " + seconds(p.at_us));
+      if (wire::parse_packet(p.bytes).ok())
+        note("not checked: " + describe(decode(p)) + " at " + seconds(p.at_us));
     return Result{Outcome::kPass, 0, ""};
   }
 
@@ -580,6 +584,10 @@ class Executor {
           f.ts_ecr = it->second;
         } else if (first_ts_) {
           f.ts_ecr = first_ts_->second + (o.ts_ecr - first_ts_->first);
+        } else {
+          return fail(e.line, "unable to infer live TS ecr for script TS ecr " +
+                                  std::to_string(o.ts_ecr) +
+                                  ": no outbound TS val seen yet");
         }
       }
     }
@@ -670,8 +678,10 @@ class Executor {
     const Event& e = *pending_->event;
     const SyscallSpec& s = *pending_->spec;
     const int64_t end = *s.end_us;
-    run_timers_until(end);
-    note_pending_ready();
+    if (!pending_->ready_at) {
+      run_timers_until(end);
+      note_pending_ready();
+    }
     const std::optional<int64_t> ready = pending_->ready_at;
     pending_.reset();
     if (ready) note("blocking " + s.name + "() ready at " + seconds(*ready));

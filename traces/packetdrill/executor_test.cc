@@ -183,5 +183,38 @@ TEST(Executor, VerbosePrintsEveryEventAndPacket) {
       << log.str();
 }
 
+TEST(Executor, EveryPrefixOfAScriptRunsWithoutCrashing) {
+  const std::string script =
+      "`sysctl -q net.ipv4.tcp_syncookies=2`\n"
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 bind(3, ..., ...) = 0\n"
+      "+0 listen(3, 1) = 0\n"
+      "+0...0.3 accept(3, ..., ...) = 4\n"
+      "+0 < S 0:0(0) win 8000 <mss 1200,sackOK,TS val 1 ecr 0,nop,wscale 2>\n"
+      "+0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 0 ecr 1,nop,wscale 7>\n"
+      "+.3 < . 1:1(0) ack 1 win 8000 <nop,nop,TS val 2 ecr 0>\n"
+      "+0 write(4, ..., 1000) = 1000\n"
+      "* > P. 1:1001(1000) ack 1 <...>\n"
+      "+0 < F. 1:1(0) ack 1001 win 8000 <nop,nop,TS val 3 ecr 300>\n"
+      "* > . 1001:1001(0) ack 2 <...>\n"
+      "+0 shutdown(4, SHUT_WR) = 0\n"
+      "+0 close(4) = 0\n"
+      "* > F. 1001:1001(0) ack 2 <...>\n"
+      "+.1 < . 2:2(0) ack 1002 win 8000 <nop,nop,TS val 4 ecr 400>\n"
+      "+0 close(3) = 0\n";
+  const Result whole = run_text(script);
+  EXPECT_EQ(whole.outcome, Outcome::kPass)
+      << whole.line << ": " << whole.reason;
+  // A cut-off script is an ERROR or, if it parses, runs to a PASS or FAIL
+  // (e.g. the blocking accept never returns): never a crash or UNSUPPORTED.
+  for (size_t n = 0; n < script.size(); ++n) {
+    const ParseResult p = parse_script(script.substr(0, n), "prefix.pkt");
+    if (!p.ok()) continue;
+    const Result r = run_script(*p.script, RunOptions{});
+    EXPECT_TRUE(r.outcome == Outcome::kPass || r.outcome == Outcome::kFail)
+        << n << ": " << to_string(r.outcome) << " " << r.reason;
+  }
+}
+
 }  // namespace
 }  // namespace tcpref::packetdrill
