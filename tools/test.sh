@@ -11,7 +11,8 @@ Usage: tools/test.sh [BAZEL_TEST_ARGS...]
 
 Installs missing Debian packages (tools/setup.sh, needs root the first time),
 then runs `bazel test //...` with any extra arguments (for example
---config=asan). Prints Bazel's per-test summary and a closing line
+--config=asan), the OSS-Fuzz emulation (fuzz/oss-fuzz/emulate.sh) and
+clang-tidy (tools/lint.sh). Prints Bazel's per-test summary and a closing line
 "N passed, M failed"; exits non-zero if any test fails or none ran.
 Bazel's cache stays outside the repository (~/.cache/bazel).
 USAGE
@@ -34,6 +35,14 @@ failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|FLAKY|INCOM
 # seconds, find the planted divergence (fuzz/oss-fuzz/emulate.sh, ~2 min).
 # Counted as one more test in the closing line.
 if fuzz/oss-fuzz/emulate.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  rc=1
+fi
+# clang-tidy over impl/ and model/ (tools/lint.sh, ~2 min on 2 cores), also
+# counted as one test.
+if tools/lint.sh; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))

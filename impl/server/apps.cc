@@ -8,7 +8,7 @@
 namespace tcpref::server {
 namespace {
 
-constexpr size_t kChunk = 16 * 1024;
+constexpr size_t kChunk = size_t{16} * 1024;
 
 // Bytes waiting for room in the send buffer.
 class Outbox {

@@ -115,6 +115,7 @@ int run_server(const ServerOptions& options) {
   std::mutex error_mutex;
   std::string error;
   std::vector<std::thread> threads;
+  threads.reserve(workers.size());
   for (auto& worker : workers) {
     threads.emplace_back([&, w = worker.get()] {
       tun::Status s = w->run();
