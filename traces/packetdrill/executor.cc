@@ -633,6 +633,10 @@ class Executor {
   }
 
   Stop syscall(const Event& e, const SyscallSpec& s) {
+    for (const Expr& arg : s.args)
+      if (has_word(arg, "MSG_FASTOPEN"))
+        return unsupported(e.line, "TCP Fast Open (" + s.name +
+                                       " with MSG_FASTOPEN)");
     if (s.end_us) {
       if (pending_) return unsupported(e.line, "two blocking calls at once");
       if (s.name != "accept" && s.name != "connect" && s.name != "read" &&
@@ -929,7 +933,7 @@ class Executor {
       return unsupported(line, "ioctl " + req);
     }
     if (n == "sendto" || n == "sendmsg" || n == "recvmsg")
-      return unsupported(line, n + "() (msghdr / TFO sendto)");
+      return unsupported(line, "system call " + n + "()");
     return unsupported(line, "system call " + n + "()");
   }
 
