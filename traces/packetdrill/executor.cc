@@ -14,6 +14,7 @@
 
 #include "impl/tcp/stack.h"
 #include "impl/wire/segment.h"
+#include "traces/packetdrill/match.h"
 #include "traces/packetdrill/packets.h"
 #include "traces/packetdrill/parser.h"
 #include "traces/packetdrill/sysctl.h"
@@ -103,21 +104,6 @@ class CaptureSink : public tcp::PacketSink {
 
  private:
   const int64_t& now_;
-};
-
-// An outbound packet decoded in script terms.
-struct Actual {
-  uint32_t src = 0, dst = 0;
-  uint16_t sport = 0, dport = 0;
-  uint32_t seq = 0, ack = 0;
-  uint16_t flags = 0;
-  uint16_t window = 0;
-  uint8_t tos = 0;
-  std::vector<uint8_t> options;
-  uint32_t payload_len = 0;
-  bool payload_zero = true;
-  int64_t at_us = 0;
-  int segments = 1;
 };
 
 struct Fd {
@@ -337,46 +323,7 @@ class Executor {
   }
 
   Actual decode(const CaptureSink::Packet& p) const {
-    Actual a;
-    a.at_us = p.at_us;
-    const auto& b = p.bytes;
-    const size_t ihl = (b[0] & 0x0f) * 4u;
-    const uint8_t* t = b.data() + ihl;
-    const auto be16 = [](const uint8_t* x) {
-      return static_cast<uint16_t>((x[0] << 8) | x[1]);
-    };
-    const auto be32 = [&](const uint8_t* x) {
-      return (uint32_t{be16(x)} << 16) | be16(x + 2);
-    };
-    a.tos = b[1];
-    a.src = be32(b.data() + 12);
-    a.dst = be32(b.data() + 16);
-    a.sport = be16(t);
-    a.dport = be16(t + 2);
-    a.flags = static_cast<uint16_t>(t[13] | ((t[12] & 1) << 8));
-    // packetdrill's script space: a SYN's numbers are absolute, every other
-    // packet's are relative to the ISNs.
-    const bool syn = a.flags & tcp_flag::kSyn;
-    a.seq = be32(t + 4) - local_isn_live_ + (syn ? local_isn_script_ : 0);
-    a.ack = be32(t + 8) - (syn ? 0 : remote_isn_);
-    a.window = be16(t + 14);
-    const size_t doff = (t[12] >> 4) * 4u;
-    a.options.assign(t + 20, t + doff);
-    const size_t total = be16(b.data() + 2);
-    a.payload_len = static_cast<uint32_t>(total - ihl - doff);
-    for (size_t i = ihl + doff; i < total; ++i)
-      if (b[i] != 0) a.payload_zero = false;
-    return a;
-  }
-
-  std::string describe(const Actual& a) const {
-    std::string s = flags_to_string(a.flags) + " " + std::to_string(a.seq) +
-                    ":" + std::to_string(a.seq + a.payload_len) + "(" +
-                    std::to_string(a.payload_len) + ")";
-    if (a.flags & tcp_flag::kAck) s += " ack " + std::to_string(a.ack);
-    s += " win " + std::to_string(a.window);
-    if (!a.options.empty()) s += " <" + options_to_string(a.options) + ">";
-    return s;
+    return packetdrill::decode(p.bytes, p.at_us, space_);
   }
 
   // Validates with the wire parser (checksums, lengths) before decoding:
@@ -413,11 +360,11 @@ class Executor {
     if (Stop s = pop_actual(e.line, a)) return s;
     if (syn_seq_ && (spec.flags & tcp_flag::kSyn)) {
       // Our ISS: outbound seq and inbound ack are relative to it from here.
-      local_isn_live_ = *syn_seq_;
-      local_isn_script_ = spec.seq_start;
+      space_.local_isn_live = *syn_seq_;
+      space_.local_isn_script = spec.seq_start;
+      space_.ts_map.clear();
+      space_.first_ts.reset();
       a.seq = spec.seq_start;
-      ts_map_.clear();
-      first_ts_.reset();
     }
     // packetdrill accepts a TSO burst split into MSS-sized segments.
     while (a.payload_len < spec.payload_len && a.payload_len > 0 &&
@@ -447,103 +394,20 @@ class Executor {
            (a.segments > 1 ? " (" + std::to_string(a.segments) +
                                  " segments, as packetdrill joins TSO)"
                            : std::string()));
-    if (Stop s = compare(e.line, spec, a)) return s;
+    const MatchResult m =
+        match_packet(spec, a,
+                     {current_.remote_addr, current_.remote_port, tolerance_us_,
+                      ts_tick_us_},
+                     space_);
+    if (m.kind == MatchResult::Kind::kUnsupported)
+      return unsupported(e.line, m.reason);
+    if (!m.ok()) return fail(e.line, m.reason);
     if (!any && (a.at_us < lo - tolerance_us_ || a.at_us > hi + tolerance_us_))
       return fail(e.line,
                   "timing error: expected outbound packet at " + seconds(lo) +
                       (hi != lo ? "~" + seconds(hi) : std::string()) +
                       " sec but happened at " + seconds(a.at_us) +
                       " sec; tolerance " + seconds(tolerance_us_) + " sec");
-    return std::nullopt;
-  }
-
-  static std::string mismatch(std::string_view field, uint64_t want,
-                              uint64_t got) {
-    return "expected " + std::string(field) + " " + std::to_string(want) +
-           " got " + std::to_string(got);
-  }
-
-  Stop compare(int line, const PacketSpec& spec, const Actual& a) {
-    const uint16_t want_port =
-        spec.ports ? spec.ports->second : current_.remote_port;
-    if (a.dst != current_.remote_addr || a.dport != want_port)
-      return fail(line, "outbound packet " + describe(a) + " is for port " +
-                            std::to_string(a.dport) +
-                            ", not the script's "
-                            "connection (port " +
-                            std::to_string(want_port) + ")");
-    if (a.flags != spec.flags)
-      return fail(line, "expected flags " + flags_to_string(spec.flags) +
-                            " got " + flags_to_string(a.flags) + " (" +
-                            describe(a) + ")");
-    if (a.seq != spec.seq_start)
-      return fail(line, mismatch("seq", spec.seq_start, a.seq) + " (" +
-                            describe(a) + ")");
-    if ((spec.flags & tcp_flag::kAck) || spec.ack) {
-      const uint32_t want = spec.ack.value_or(0);
-      if (a.ack != want)
-        return fail(line,
-                    mismatch("ack", want, a.ack) + " (" + describe(a) + ")");
-    }
-    if (spec.window && a.window != *spec.window)
-      return fail(line, mismatch("win", *spec.window, a.window));
-    if (spec.ecn || spec.ecn_ect01) {
-      const uint8_t got = a.tos & 3;
-      const bool ok =
-          spec.ecn_ect01 ? (got == 1 || got == 2) : got == *spec.ecn;
-      if (!ok)
-        return fail(line, mismatch("IP ECN field", spec.ecn.value_or(1), got));
-    }
-    if (a.payload_len != spec.payload_len)
-      return fail(line,
-                  mismatch("payload length", spec.payload_len, a.payload_len) +
-                      " (" + describe(a) + ")");
-    if (!a.payload_zero)
-      return fail(line, "outbound payload differs from the zeros written");
-    if (!spec.options_any) return compare_options(line, spec, a);
-    return std::nullopt;
-  }
-
-  Stop compare_options(int line, const PacketSpec& spec, const Actual& a) {
-    std::vector<uint8_t> want;
-    if (std::string why = encode_options(spec.options, want); !why.empty())
-      return unsupported(line, why);
-    const auto bad = [&](std::string what) {
-      return fail(line, what + ": expected <" + options_to_string(want) +
-                            "> got <" + options_to_string(a.options) + ">");
-    };
-    const std::vector<RawOption> w = split_options(want);
-    const std::vector<RawOption> g = split_options(a.options);
-    if (w.size() != g.size()) return bad("TCP options differ");
-    for (size_t i = 0; i < w.size(); ++i) {
-      if (w[i].kind != g[i].kind || w[i].length != g[i].length)
-        return bad("TCP options differ");
-      if (w[i].kind != 8) {
-        if (!std::equal(w[i].data.begin(), w[i].data.end(), g[i].data.begin()))
-          return bad("TCP option " + std::to_string(w[i].kind) + " value");
-        continue;
-      }
-      const auto get32 = [](std::span<const uint8_t> d, size_t at) {
-        return (uint32_t{d[at]} << 24) | (uint32_t{d[at + 1]} << 16) |
-               (uint32_t{d[at + 2]} << 8) | d[at + 3];
-      };
-      const uint32_t script_val = get32(w[i].data, 0);
-      const uint32_t script_ecr = get32(w[i].data, 4);
-      const uint32_t val = get32(g[i].data, 0);
-      const uint32_t ecr = get32(g[i].data, 4);
-      if (!first_ts_) first_ts_ = std::make_pair(script_val, val);
-      ts_map_[script_val] = val;
-      // Stricter than packetdrill, which ignores ecr: a stack must echo
-      // the peer's TS.Recent (RFC 7323 §4.3), so a wrong ecr is a failure.
-      if (ecr != script_ecr) return bad(mismatch("TS ecr", script_ecr, ecr));
-      if (ts_tick_us_ > 0) {
-        const uint32_t in_script = first_ts_->first + (val - first_ts_->second);
-        const int64_t diff =
-            std::abs(static_cast<int32_t>(in_script - script_val));
-        if (diff * ts_tick_us_ > tolerance_us_)
-          return bad(mismatch("TS val", script_val, in_script));
-      }
-    }
     return std::nullopt;
   }
 
@@ -564,11 +428,12 @@ class Executor {
     ensure_stack();
     // A SYN's numbers are absolute, the rest relative to the ISNs.
     const bool syn = spec.flags & tcp_flag::kSyn;
-    if (syn) remote_isn_ = spec.seq_start;
+    if (syn) space_.remote_isn = spec.seq_start;
     const uint32_t ack_offset =
-        syn ? local_isn_live_ - local_isn_script_ : local_isn_live_;
+        syn ? space_.local_isn_live - space_.local_isn_script
+            : space_.local_isn_live;
     InboundFields f;
-    f.seq = spec.seq_start + (syn ? 0 : remote_isn_);
+    f.seq = spec.seq_start + (syn ? 0 : space_.remote_isn);
     f.ack = spec.ack.value_or(0);
     if (spec.flags & tcp_flag::kAck) f.ack += ack_offset;
     PacketSpec live = spec;
@@ -580,10 +445,11 @@ class Executor {
         }
       if (o.kind == TcpOptionSpec::Kind::kTimestamp &&
           (spec.flags & tcp_flag::kAck)) {
-        if (auto it = ts_map_.find(o.ts_ecr); it != ts_map_.end()) {
+        if (auto it = space_.ts_map.find(o.ts_ecr); it != space_.ts_map.end()) {
           f.ts_ecr = it->second;
-        } else if (first_ts_) {
-          f.ts_ecr = first_ts_->second + (o.ts_ecr - first_ts_->first);
+        } else if (space_.first_ts) {
+          f.ts_ecr =
+              space_.first_ts->second + (o.ts_ecr - space_.first_ts->first);
         } else {
           return fail(e.line, "unable to infer live TS ecr for script TS ecr " +
                                   std::to_string(o.ts_ecr) +
@@ -635,8 +501,8 @@ class Executor {
   Stop syscall(const Event& e, const SyscallSpec& s) {
     for (const Expr& arg : s.args)
       if (has_word(arg, "MSG_FASTOPEN"))
-        return unsupported(e.line, "TCP Fast Open (" + s.name +
-                                       " with MSG_FASTOPEN)");
+        return unsupported(e.line,
+                           "TCP Fast Open (" + s.name + " with MSG_FASTOPEN)");
     if (s.end_us) {
       if (pending_) return unsupported(e.line, "two blocking calls at once");
       if (s.name != "accept" && s.name != "connect" && s.name != "read" &&
@@ -954,12 +820,8 @@ class Executor {
   std::map<int64_t, Fd> fds_;
   std::optional<Pending> pending_;
   // Script ↔ live sequence and timestamp mappings (packetdrill's).
-  uint32_t local_isn_live_ = 0;
-  uint32_t local_isn_script_ = 0;
-  uint32_t remote_isn_ = 0;  // the script's; used unchanged on the wire
+  ScriptSpace space_;
   std::optional<uint32_t> syn_seq_;
-  std::map<uint32_t, uint32_t> ts_map_;                    // script → live
-  std::optional<std::pair<uint32_t, uint32_t>> first_ts_;  // script, live
 };
 
 }  // namespace
