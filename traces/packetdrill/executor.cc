@@ -7,7 +7,6 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "traces/packetdrill/match.h"
 #include "traces/packetdrill/packets.h"
 #include "traces/packetdrill/parser.h"
+#include "traces/packetdrill/syscalls.h"
 #include "traces/packetdrill/sysctl.h"
 
 namespace tcpref::packetdrill {
@@ -24,70 +24,13 @@ namespace {
 
 constexpr uint32_t kDefaultLocalAddr = 0xC0A80001;   // 192.168.0.1
 constexpr uint32_t kDefaultRemoteAddr = 0xC0000201;  // 192.0.2.1
-constexpr uint16_t kLocalPort = 8080;                // packetdrill's bind port
-constexpr uint16_t kFirstRemotePort = 48000;
 constexpr int64_t kDefaultToleranceUs = 4000;
 constexpr int64_t kAnyTimeHorizonUs = int64_t{3600} * 1'000'000;
-constexpr int kFirstFd = 3;
 
 std::string seconds(int64_t us) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6f", static_cast<double>(us) / 1e6);
   return buf;
-}
-
-std::string_view errno_name(tcp::Error e) {
-  switch (e) {
-    case tcp::Error::kOk:
-      return "";
-    case tcp::Error::kWouldBlock:
-      return "EAGAIN";
-    case tcp::Error::kBadHandle:
-      return "EBADF";
-    case tcp::Error::kAddressInUse:
-      return "EADDRINUSE";
-    case tcp::Error::kNoMemory:
-      return "ENOMEM";
-    case tcp::Error::kInvalidArgument:
-      return "EINVAL";
-    case tcp::Error::kNotConnected:
-      return "ENOTCONN";
-    case tcp::Error::kConnectionReset:
-      return "ECONNRESET";
-    case tcp::Error::kClosed:
-      return "EPIPE";
-    case tcp::Error::kTimedOut:
-      return "ETIMEDOUT";
-  }
-  return "EIO";
-}
-
-// True if the expression is `name` or an `a|b|...` containing it.
-bool has_word(const Expr& e, std::string_view name) {
-  if (e.kind == Expr::Kind::kWord) return e.text == name;
-  if (e.kind == Expr::Kind::kBinary && e.text == "|")
-    return has_word(e.children[0], name) || has_word(e.children[1], name);
-  return false;
-}
-
-std::optional<int64_t> int_arg(const SyscallSpec& s, size_t i) {
-  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kInt)
-    return std::nullopt;
-  return s.args[i].int_value;
-}
-
-// [N] → N
-std::optional<int64_t> array_int(const SyscallSpec& s, size_t i) {
-  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kArray ||
-      s.args[i].children.size() != 1 ||
-      s.args[i].children[0].kind != Expr::Kind::kInt)
-    return std::nullopt;
-  return s.args[i].children[0].int_value;
-}
-
-std::string word_arg(const SyscallSpec& s, size_t i) {
-  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kWord) return "";
-  return s.args[i].text;
 }
 
 class CaptureSink : public tcp::PacketSink {
@@ -104,21 +47,6 @@ class CaptureSink : public tcp::PacketSink {
 
  private:
   const int64_t& now_;
-};
-
-struct Fd {
-  enum class Kind : uint8_t { kSocket, kListener, kConnection };
-  Kind kind = Kind::kSocket;
-  bool nonblocking = false;
-  tcp::ListenerId listener;
-  tcp::SocketId socket;
-  Addressing addressing;
-  uint64_t bytes_read = 0;
-};
-
-struct SyscallOutcome {
-  int64_t ret = 0;
-  std::string err;  // errno name when ret == -1
 };
 
 class Executor {
@@ -244,6 +172,7 @@ class Executor {
 
   Stop configure() {
     tolerance_us_ = kDefaultToleranceUs;
+    uint32_t local = kDefaultLocalAddr, remote = kDefaultRemoteAddr;
     for (const ScriptOption& o : script_.options) {
       const auto number = [&]() -> std::optional<int64_t> {
         try {
@@ -267,7 +196,7 @@ class Executor {
         in_addr a{};
         if (inet_pton(AF_INET, o.value.c_str(), &a) != 1)
           return unsupported(o.line, "IPv6 (--" + o.name + "=" + o.value + ")");
-        (o.name == "local_ip" ? local_addr_ : remote_addr_) = ntohl(a.s_addr);
+        (o.name == "local_ip" ? local : remote) = ntohl(a.s_addr);
       } else if (o.name == "ip_version") {
         if (o.value != "ipv4")
           return unsupported(o.line, "IPv6 (--ip_version=" + o.value + ")");
@@ -282,6 +211,7 @@ class Executor {
       }
     }
     if (opts_.tolerance_usecs) tolerance_us_ = *opts_.tolerance_usecs;
+    sockets_ = Sockets(local, remote);
     return std::nullopt;
   }
 
@@ -293,8 +223,9 @@ class Executor {
     return std::nullopt;
   }
 
-  void ensure_stack() {
+  tcp::Stack& ensure_stack() {
     if (!stack_) stack_ = std::make_unique<tcp::Stack>(knobs_.stack, sink_);
+    return *stack_;
   }
 
   tcp::Time now() const { return tcp::Time(now_us_); }
@@ -394,11 +325,11 @@ class Executor {
            (a.segments > 1 ? " (" + std::to_string(a.segments) +
                                  " segments, as packetdrill joins TSO)"
                            : std::string()));
-    const MatchResult m =
-        match_packet(spec, a,
-                     {current_.remote_addr, current_.remote_port, tolerance_us_,
-                      ts_tick_us_},
-                     space_);
+    const MatchResult m = match_packet(
+        spec, a,
+        {sockets_.current().remote_addr, sockets_.current().remote_port,
+         tolerance_us_, ts_tick_us_},
+        space_);
     if (m.kind == MatchResult::Kind::kUnsupported)
       return unsupported(e.line, m.reason);
     if (!m.ok()) return fail(e.line, m.reason);
@@ -423,8 +354,6 @@ class Executor {
       if (o.kind == TcpOptionSpec::Kind::kUnknown)
         return unsupported(e.line, "TCP option " + o.text);
     }
-    if (fds_.empty() && !stack_)
-      return fail(e.line, "inbound packet before any socket exists");
     ensure_stack();
     // A SYN's numbers are absolute, the rest relative to the ISNs.
     const bool syn = spec.flags & tcp_flag::kSyn;
@@ -458,7 +387,8 @@ class Executor {
       }
     }
     std::vector<uint8_t> bytes;
-    if (std::string why = build_inbound(live, current_, f, bytes); !why.empty())
+    if (std::string why = build_inbound(live, sockets_.current(), f, bytes);
+        !why.empty())
       return unsupported(e.line, why);
     const tcp::Verdict v = stack_->receive(bytes, now());
     if (opts_.verbose && v != tcp::Verdict::kAccepted)
@@ -468,39 +398,16 @@ class Executor {
 
   // ---- system calls ----
 
-  Fd* find_fd(int64_t fd) {
-    auto it = fds_.find(fd);
-    return it == fds_.end() ? nullptr : &it->second;
-  }
-
-  int64_t new_fd(const SyscallSpec& s) {
-    if (s.result.kind == Expr::Kind::kInt && s.result.int_value >= 0 &&
-        !fds_.contains(s.result.int_value))
-      return s.result.int_value;
-    int64_t fd = kFirstFd;
-    while (fds_.contains(fd)) ++fd;
-    return fd;
-  }
-
-  Stop check_result(int line, const SyscallSpec& s, const SyscallOutcome& o) {
-    if (s.result.kind == Expr::Kind::kEllipsis) return std::nullopt;
-    if (s.result.kind != Expr::Kind::kInt)
-      return unsupported(line, s.name + "() result '" + s.result.text + "'");
-    const auto shown = [](const SyscallOutcome& x) {
-      return std::to_string(x.ret) + (x.err.empty() ? "" : " " + x.err);
-    };
-    if (o.ret != s.result.int_value ||
-        (o.ret == -1 && !s.errno_name.empty() && o.err != s.errno_name))
-      return fail(line, s.name + "() expected " +
-                            std::to_string(s.result.int_value) +
-                            (s.errno_name.empty() ? "" : " " + s.errno_name) +
-                            " got " + shown(o));
+  Stop stop_for(int line, const CallResult& r) {
+    if (r.kind == CallResult::Kind::kFail) return fail(line, r.reason);
+    if (r.kind == CallResult::Kind::kUnsupported)
+      return unsupported(line, r.reason);
     return std::nullopt;
   }
 
   Stop syscall(const Event& e, const SyscallSpec& s) {
     for (const Expr& arg : s.args)
-      if (has_word(arg, "MSG_FASTOPEN"))
+      if (has_flag(arg, "MSG_FASTOPEN"))
         return unsupported(e.line,
                            "TCP Fast Open (" + s.name + " with MSG_FASTOPEN)");
     if (s.end_us) {
@@ -509,38 +416,27 @@ class Executor {
           s.name != "recv")
         return unsupported(e.line, "blocking " + s.name + "()");
       pending_ = Pending{&e, &s, std::nullopt};
-      if (s.name == "connect") return start_connect(e, s);
+      if (s.name == "connect")
+        return stop_for(
+            e.line, sockets_.start_connect(s, ensure_stack(), knobs_, now()));
       return std::nullopt;
     }
-    SyscallOutcome out;
-    if (Stop st = call(e, s, out)) return st;
-    return check_result(e.line, s, out);
+    tcp::Stack* stack = s.name == "socket" ? stack_.get() : &ensure_stack();
+    const CallResult r = sockets_.call(s, stack, knobs_, now(), false);
+    if (Stop st = stop_for(e.line, r)) return st;
+    return stop_for(e.line, check_result(s, r.out));
   }
 
+  // A blocking call ("+t...end"): started at t, returns when ready.
   struct Pending {
     const Event* event;
     const SyscallSpec* spec;
     std::optional<int64_t> ready_at;
   };
 
-  bool pending_ready() {
-    const SyscallSpec& s = *pending_->spec;
-    Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
-    if (fd == nullptr || !stack_) return true;  // fails when completed
-    if (s.name == "accept")
-      return fd->kind == Fd::Kind::kListener &&
-             stack_->accept_queue_length(fd->listener) > 0;
-    if (s.name == "connect") {
-      const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
-      return v.state != tcp::TcpState::kSynSent;
-    }
-    return fd->kind == Fd::Kind::kConnection &&
-           (stack_->poll(fd->socket) &
-            (tcp::ready::kReadable | tcp::ready::kReset)) != 0;
-  }
-
   void note_pending_ready() {
-    if (pending_ && !pending_->ready_at && pending_ready())
+    if (pending_ && !pending_->ready_at && stack_ &&
+        sockets_.ready(*pending_->spec, *stack_))
       pending_->ready_at = now_us_;
   }
 
@@ -554,253 +450,22 @@ class Executor {
     }
     const std::optional<int64_t> ready = pending_->ready_at;
     pending_.reset();
-    if (ready) note("blocking " + s.name + "() ready at " + seconds(*ready));
     if (!ready)
       return fail(e.line, "timing error: blocking " + s.name +
                               "() expected to return at " + seconds(end) +
                               " sec but was still blocked");
+    note("blocking " + s.name + "() ready at " + seconds(*ready));
     if (*ready < end - tolerance_us_ || *ready > end + tolerance_us_)
       return fail(e.line, "timing error: expected system call return at " +
                               seconds(end) + " sec but happened at " +
                               seconds(*ready) + " sec; tolerance " +
                               seconds(tolerance_us_) + " sec");
-    SyscallOutcome out;
-    if (s.name == "connect") {
-      Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
-      const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
-      out.ret = v.state == tcp::TcpState::kEstablished ? 0 : -1;
-      if (out.ret) out.err = "ECONNREFUSED";
-    } else if (Stop st = call(e, s, out)) {
-      return st;
-    }
-    return check_result(e.line, s, out);
-  }
-
-  tcp::FourTuple tuple(const Fd& fd) const {
-    return {{fd.addressing.local_addr, fd.addressing.local_port},
-            {fd.addressing.remote_addr, fd.addressing.remote_port}};
-  }
-
-  Stop start_connect(const Event& e, const SyscallSpec& s) {
-    Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
-    if (fd == nullptr || fd->kind != Fd::Kind::kSocket)
-      return fail(e.line, "connect() on a bad fd");
-    if (knobs_.ecn_initiate)
-      return unsupported(e.line, "ECN negotiation by connect() (tcp_ecn=1)");
-    ensure_stack();
-    tcp::Error err = tcp::Error::kOk;
-    const tcp::SocketId id = stack_->connect(
-        {local_addr_, 0}, {remote_addr_, kLocalPort}, now(), &err);
-    if (!id.valid())
-      return fail(e.line, "connect() failed: " + std::string(errno_name(err)));
-    fd->kind = Fd::Kind::kConnection;
-    fd->socket = id;
-    const auto t = stack_->tuple(id);
-    fd->addressing = {t->local.addr, t->remote.addr, t->local.port,
-                      t->remote.port};
-    current_ = fd->addressing;
-    return std::nullopt;
-  }
-
-  Stop call(const Event& e, const SyscallSpec& s, SyscallOutcome& out) {
-    const int line = e.line;
-    const std::string& n = s.name;
-    if (n == "socket") {
-      if (!s.args.empty() && has_word(s.args[0], "AF_INET6"))
-        return unsupported(line, "IPv6 socket");
-      if (s.args.size() < 2 || !has_word(s.args[1], "SOCK_STREAM"))
-        return unsupported(line, "socket() other than SOCK_STREAM");
-      Fd fd;
-      fd.nonblocking = has_word(s.args[1], "SOCK_NONBLOCK");
-      // packetdrill gives every socket its own remote port.
-      fd.addressing = {local_addr_, remote_addr_, kLocalPort,
-                       next_remote_port_++};
-      current_ = fd.addressing;
-      out.ret = new_fd(s);
-      fds_[out.ret] = fd;
-      return std::nullopt;
-    }
-    Fd* fd = find_fd(int_arg(s, 0).value_or(-1));
-    if (fd == nullptr) {
-      if (n == "close" || n == "read" || n == "write" || n == "accept") {
-        out = {-1, "EBADF"};
-        return std::nullopt;
-      }
-      return unsupported(line, n + "() on an fd the runner does not know");
-    }
-    ensure_stack();
-    if (n == "setsockopt") {
-      const std::string opt = word_arg(s, 2);
-      if (opt == "SO_REUSEADDR" || opt == "SO_REUSEPORT") {
-        out.ret = 0;  // no port reuse conflicts in-process
-        return std::nullopt;
-      }
-      if (opt == "TCP_FASTOPEN" || opt == "TCP_FASTOPEN_CONNECT" ||
-          opt == "TCP_FASTOPEN_KEY")
-        return unsupported(line, "TCP Fast Open (setsockopt " + opt + ")");
-      return unsupported(line, "setsockopt " + opt);
-    }
-    if (n == "bind") {
-      out.ret = 0;
-      return std::nullopt;
-    }
-    if (n == "fcntl") {
-      const std::string cmd = word_arg(s, 1);
-      if (cmd == "F_SETFL" && s.args.size() >= 3) {
-        fd->nonblocking = has_word(s.args[2], "O_NONBLOCK");
-        out.ret = 0;
-        return std::nullopt;
-      }
-      return unsupported(line, "fcntl " + cmd);
-    }
-    if (n == "listen") {
-      if (fd->kind != Fd::Kind::kSocket)
-        return unsupported(line, "listen() on a non-fresh socket");
-      tcp::ListenOptions lo = knobs_.listen;
-      const int64_t backlog =
-          std::clamp<int64_t>(int_arg(s, 1).value_or(0), 0, 65535);
-      lo.backlog = static_cast<uint32_t>(backlog);
-      // Linux sends cookies once request socks reach the backlog.
-      lo.syn_queue_limit = static_cast<uint32_t>(std::max<int64_t>(backlog, 1));
-      tcp::Error err = tcp::Error::kOk;
-      const tcp::ListenerId id =
-          stack_->listen({fd->addressing.local_addr, kLocalPort}, lo, &err);
-      if (!id.valid()) {
-        out = {-1, std::string(errno_name(err))};
-        return std::nullopt;
-      }
-      fd->kind = Fd::Kind::kListener;
-      fd->listener = id;
-      out.ret = 0;
-      return std::nullopt;
-    }
-    if (n == "accept") {
-      if (fd->kind != Fd::Kind::kListener) {
-        out = {-1, "EINVAL"};
-        return std::nullopt;
-      }
-      const tcp::SocketId id = stack_->accept(fd->listener, now());
-      if (!id.valid()) {
-        if (!fd->nonblocking && !pending_)
-          return fail(line,
-                      "accept() would block: no connection is ready "
-                      "(the script expects " +
-                          std::to_string(s.result.int_value) + ")");
-        out = {-1, "EAGAIN"};
-        return std::nullopt;
-      }
-      Fd child;
-      child.kind = Fd::Kind::kConnection;
-      child.socket = id;
-      const auto t = stack_->tuple(id);
-      child.addressing = {t->local.addr, t->remote.addr, t->local.port,
-                          t->remote.port};
-      out.ret = new_fd(s);
-      fds_[out.ret] = child;
-      return std::nullopt;
-    }
-    if (n == "connect") {
-      if (!fd->nonblocking)
-        return unsupported(line, "blocking connect() without ...end time");
-      if (Stop st = start_connect(e, s)) return st;
-      out = {-1, "EINPROGRESS"};
-      return std::nullopt;
-    }
-    if (n == "close") {
-      if (fd->kind == Fd::Kind::kListener)
-        stack_->close_listener(fd->listener, now());
-      else if (fd->kind == Fd::Kind::kConnection)
-        (void)stack_->close(fd->socket, now());
-      fds_.erase(int_arg(s, 0).value_or(-1));
-      out.ret = 0;
-      return std::nullopt;
-    }
-    if (n == "shutdown") {
-      if (word_arg(s, 1) != "SHUT_WR")
-        return unsupported(line, "shutdown " + word_arg(s, 1));
-      const tcp::Error err = fd->kind == Fd::Kind::kConnection
-                                 ? stack_->shutdown_write(fd->socket, now())
-                                 : tcp::Error::kNotConnected;
-      out = err == tcp::Error::kOk
-                ? SyscallOutcome{0, ""}
-                : SyscallOutcome{-1, std::string(errno_name(err))};
-      return std::nullopt;
-    }
-    if (n == "read" || n == "recv" || n == "write" || n == "send") {
-      const bool is_read = n == "read" || n == "recv";
-      const size_t count_arg = 2;
-      const auto count = int_arg(s, count_arg);
-      if (!count || *count < 0)
-        return unsupported(line, n + "() with a non-integer length");
-      if (s.args.size() > 3) {
-        const auto flags = int_arg(s, 3);
-        if (!flags || *flags != 0)
-          return unsupported(line, n + "() with flags");
-      }
-      if (fd->kind != Fd::Kind::kConnection) {
-        out = {-1, "ENOTCONN"};
-        return std::nullopt;
-      }
-      std::vector<uint8_t> buf(static_cast<size_t>(*count), 0);
-      const tcp::IoResult r = is_read ? stack_->read(fd->socket, buf, now())
-                                      : stack_->write(fd->socket, buf, now());
-      if (r.bytes > 0 || r.error == tcp::Error::kOk) {
-        if (is_read) {
-          fd->bytes_read += r.bytes;
-          if (!std::all_of(buf.begin(), buf.begin() + r.bytes,
-                           [](uint8_t b) { return b == 0; }))
-            return fail(line, "read() returned bytes that were never sent");
-        }
-        out.ret = static_cast<int64_t>(r.bytes);
-        return std::nullopt;
-      }
-      if (r.error == tcp::Error::kWouldBlock && !fd->nonblocking && !pending_)
-        return fail(line, n +
-                              "() would block on a blocking socket (the "
-                              "script expects " +
-                              std::to_string(s.result.int_value) + ")");
-      out = {-1, std::string(errno_name(r.error))};
-      return std::nullopt;
-    }
-    if (n == "getsockopt") {
-      const std::string opt = word_arg(s, 2);
-      if (opt == "TCP_MAXSEG" && fd->kind == Fd::Kind::kConnection) {
-        const auto want = array_int(s, 3);
-        const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
-        if (want && *want != v.mss)
-          return fail(line, mismatch("TCP_MAXSEG", *want, v.mss));
-        out.ret = 0;
-        return std::nullopt;
-      }
-      return unsupported(
-          line, "getsockopt " + opt +
-                    (fd->kind == Fd::Kind::kListener ? " on a listener" : ""));
-    }
-    if (n == "ioctl") {
-      const std::string req = word_arg(s, 1);
-      if ((req == "SIOCINQ" || req == "FIONREAD") &&
-          fd->kind == Fd::Kind::kConnection) {
-        const auto want = array_int(s, 2);
-        // Bytes waiting = received in order minus read, from the stack's
-        // own view (RCV.NXT - IRS - 1, less one for a received FIN).
-        const tcp::ConnectionView v = stack_->inspect(tuple(*fd));
-        const bool fin_in = v.state == tcp::TcpState::kCloseWait ||
-                            v.state == tcp::TcpState::kLastAck ||
-                            v.state == tcp::TcpState::kClosing ||
-                            v.state == tcp::TcpState::kTimeWait;
-        const uint64_t got =
-            static_cast<uint32_t>(v.rcv_nxt - v.irs - 1 - (fin_in ? 1 : 0)) -
-            fd->bytes_read;
-        if (want && static_cast<uint64_t>(*want) != got)
-          return fail(line, mismatch(req, *want, got));
-        out.ret = 0;
-        return std::nullopt;
-      }
-      return unsupported(line, "ioctl " + req);
-    }
-    if (n == "sendto" || n == "sendmsg" || n == "recvmsg")
-      return unsupported(line, "system call " + n + "()");
-    return unsupported(line, "system call " + n + "()");
+    if (s.name == "connect")
+      return stop_for(e.line,
+                      check_result(s, sockets_.connect_result(s, *stack_)));
+    const CallResult r = sockets_.call(s, stack_.get(), knobs_, now(), true);
+    if (Stop st = stop_for(e.line, r)) return st;
+    return stop_for(e.line, check_result(s, r.out));
   }
 
   const Script& script_;
@@ -812,12 +477,7 @@ class Executor {
   std::unique_ptr<tcp::Stack> stack_;
   int64_t tolerance_us_ = kDefaultToleranceUs;
   int64_t ts_tick_us_ = 0;
-  uint32_t local_addr_ = kDefaultLocalAddr;
-  uint32_t remote_addr_ = kDefaultRemoteAddr;
-  uint16_t next_remote_port_ = kFirstRemotePort;
-  Addressing current_{kDefaultLocalAddr, kDefaultRemoteAddr, kLocalPort,
-                      kFirstRemotePort};
-  std::map<int64_t, Fd> fds_;
+  Sockets sockets_{kDefaultLocalAddr, kDefaultRemoteAddr};
   std::optional<Pending> pending_;
   // Script ↔ live sequence and timestamp mappings (packetdrill's).
   ScriptSpace space_;

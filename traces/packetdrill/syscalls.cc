@@ -1,0 +1,347 @@
+#include "traces/packetdrill/syscalls.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "traces/packetdrill/match.h"
+
+namespace tcpref::packetdrill {
+namespace {
+
+constexpr uint16_t kFirstRemotePort = 48000;
+constexpr int64_t kFirstFd = 3;
+
+std::string_view errno_name(tcp::Error e) {
+  switch (e) {
+    case tcp::Error::kOk:
+      return "";
+    case tcp::Error::kWouldBlock:
+      return "EAGAIN";
+    case tcp::Error::kBadHandle:
+      return "EBADF";
+    case tcp::Error::kAddressInUse:
+      return "EADDRINUSE";
+    case tcp::Error::kNoMemory:
+      return "ENOMEM";
+    case tcp::Error::kInvalidArgument:
+      return "EINVAL";
+    case tcp::Error::kNotConnected:
+      return "ENOTCONN";
+    case tcp::Error::kConnectionReset:
+      return "ECONNRESET";
+    case tcp::Error::kClosed:
+      return "EPIPE";
+    case tcp::Error::kTimedOut:
+      return "ETIMEDOUT";
+  }
+  return "EIO";
+}
+
+std::optional<int64_t> int_arg(const SyscallSpec& s, size_t i) {
+  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kInt)
+    return std::nullopt;
+  return s.args[i].int_value;
+}
+
+// [N] → N
+std::optional<int64_t> array_int(const SyscallSpec& s, size_t i) {
+  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kArray ||
+      s.args[i].children.size() != 1 ||
+      s.args[i].children[0].kind != Expr::Kind::kInt)
+    return std::nullopt;
+  return s.args[i].children[0].int_value;
+}
+
+std::string word_arg(const SyscallSpec& s, size_t i) {
+  if (i >= s.args.size() || s.args[i].kind != Expr::Kind::kWord) return "";
+  return s.args[i].text;
+}
+
+CallResult done(SyscallOutcome out) {
+  return {CallResult::Kind::kDone, "", std::move(out)};
+}
+CallResult done(int64_t ret) { return done(SyscallOutcome{ret, ""}); }
+CallResult error(tcp::Error e) {
+  return done(SyscallOutcome{-1, std::string(errno_name(e))});
+}
+CallResult failed(std::string why) {
+  return {CallResult::Kind::kFail, std::move(why), {}};
+}
+CallResult unsupported(std::string why) {
+  return {CallResult::Kind::kUnsupported, std::move(why), {}};
+}
+
+std::string would_block(const SyscallSpec& s) {
+  return s.name + "() would block on a blocking socket (the script expects " +
+         std::to_string(s.result.int_value) + ")";
+}
+
+}  // namespace
+
+bool has_flag(const Expr& e, std::string_view name) {
+  if (e.kind == Expr::Kind::kWord) return e.text == name;
+  if (e.kind == Expr::Kind::kBinary && e.text == "|")
+    return has_flag(e.children[0], name) || has_flag(e.children[1], name);
+  return false;
+}
+
+CallResult check_result(const SyscallSpec& s, const SyscallOutcome& o) {
+  if (s.result.kind == Expr::Kind::kEllipsis) return done(o);
+  if (s.result.kind != Expr::Kind::kInt)
+    return unsupported(s.name + "() result '" + s.result.text + "'");
+  if (o.ret != s.result.int_value ||
+      (o.ret == -1 && !s.errno_name.empty() && o.err != s.errno_name))
+    return failed(s.name + "() expected " + std::to_string(s.result.int_value) +
+                  (s.errno_name.empty() ? "" : " " + s.errno_name) + " got " +
+                  std::to_string(o.ret) + (o.err.empty() ? "" : " " + o.err));
+  return done(o);
+}
+
+Sockets::Sockets(uint32_t local_addr, uint32_t remote_addr)
+    : local_addr_(local_addr),
+      remote_addr_(remote_addr),
+      next_remote_port_(kFirstRemotePort),
+      current_{local_addr, remote_addr, kLocalPort, kFirstRemotePort} {}
+
+Sockets::Fd* Sockets::find(const SyscallSpec& s) {
+  auto it = fds_.find(int_arg(s, 0).value_or(-1));
+  return it == fds_.end() ? nullptr : &it->second;
+}
+
+const Sockets::Fd* Sockets::find(const SyscallSpec& s) const {
+  auto it = fds_.find(int_arg(s, 0).value_or(-1));
+  return it == fds_.end() ? nullptr : &it->second;
+}
+
+// The script names fds (packetdrill maps them to live ones); a call that
+// creates one takes the number the script expects.
+int64_t Sockets::new_fd(const SyscallSpec& s) const {
+  if (s.result.kind == Expr::Kind::kInt && s.result.int_value >= 0 &&
+      !fds_.contains(s.result.int_value))
+    return s.result.int_value;
+  int64_t fd = kFirstFd;
+  while (fds_.contains(fd)) ++fd;
+  return fd;
+}
+
+tcp::FourTuple Sockets::tuple(const Fd& fd) {
+  return {{fd.addressing.local_addr, fd.addressing.local_port},
+          {fd.addressing.remote_addr, fd.addressing.remote_port}};
+}
+
+bool Sockets::ready(const SyscallSpec& s, const tcp::Stack& stack) const {
+  const Fd* fd = find(s);
+  if (fd == nullptr) return true;  // fails when completed
+  if (s.name == "accept")
+    return fd->kind == Fd::Kind::kListener &&
+           stack.accept_queue_length(fd->listener) > 0;
+  if (s.name == "connect")
+    return stack.inspect(tuple(*fd)).state != tcp::TcpState::kSynSent;
+  return fd->kind == Fd::Kind::kConnection &&
+         (stack.poll(fd->socket) &
+          (tcp::ready::kReadable | tcp::ready::kReset)) != 0;
+}
+
+SyscallOutcome Sockets::connect_result(const SyscallSpec& s,
+                                       const tcp::Stack& stack) const {
+  const Fd* fd = find(s);
+  if (fd != nullptr &&
+      stack.inspect(tuple(*fd)).state == tcp::TcpState::kEstablished)
+    return {0, ""};
+  return {-1, "ECONNREFUSED"};
+}
+
+CallResult Sockets::start_connect(const SyscallSpec& s, tcp::Stack& stack,
+                                  const Knobs& knobs, tcp::Time now) {
+  Fd* fd = find(s);
+  if (fd == nullptr || fd->kind != Fd::Kind::kSocket)
+    return failed("connect() on a bad fd");
+  if (knobs.ecn_initiate)
+    return unsupported("ECN negotiation by connect() (tcp_ecn=1)");
+  tcp::Error err = tcp::Error::kOk;
+  const tcp::SocketId id =
+      stack.connect({local_addr_, 0}, {remote_addr_, kLocalPort}, now, &err);
+  if (!id.valid())
+    return failed("connect() failed: " + std::string(errno_name(err)));
+  fd->kind = Fd::Kind::kConnection;
+  fd->socket = id;
+  const auto t = stack.tuple(id);
+  fd->addressing = {t->local.addr, t->remote.addr, t->local.port,
+                    t->remote.port};
+  current_ = fd->addressing;
+  return done(0);
+}
+
+CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
+                         const Knobs& knobs, tcp::Time now, bool completing) {
+  const std::string& n = s.name;
+  if (n == "socket") {
+    if (!s.args.empty() && has_flag(s.args[0], "AF_INET6"))
+      return unsupported("IPv6 socket");
+    if (s.args.size() < 2 || !has_flag(s.args[1], "SOCK_STREAM"))
+      return unsupported("socket() other than SOCK_STREAM");
+    Fd fd;
+    fd.nonblocking = has_flag(s.args[1], "SOCK_NONBLOCK");
+    // packetdrill gives every socket its own remote port.
+    fd.addressing = {local_addr_, remote_addr_, kLocalPort,
+                     next_remote_port_++};
+    current_ = fd.addressing;
+    const int64_t number = new_fd(s);
+    fds_[number] = fd;
+    return done(number);
+  }
+  Fd* fd = find(s);
+  if (fd == nullptr) {
+    if (n == "close" || n == "read" || n == "write" || n == "accept")
+      return error(tcp::Error::kBadHandle);
+    return unsupported(n + "() on an fd the runner does not know");
+  }
+  if (n == "setsockopt") {
+    const std::string opt = word_arg(s, 2);
+    if (opt == "SO_REUSEADDR" || opt == "SO_REUSEPORT")
+      return done(0);  // no port reuse conflicts in-process
+    if (opt.starts_with("TCP_FASTOPEN"))
+      return unsupported("TCP Fast Open (setsockopt " + opt + ")");
+    return unsupported("setsockopt " + opt);
+  }
+  if (n == "bind") return done(0);
+  if (n == "fcntl") {
+    const std::string cmd = word_arg(s, 1);
+    if (cmd != "F_SETFL" || s.args.size() < 3)
+      return unsupported("fcntl " + cmd);
+    fd->nonblocking = has_flag(s.args[2], "O_NONBLOCK");
+    return done(0);
+  }
+  if (n == "listen") {
+    if (fd->kind != Fd::Kind::kSocket)
+      return unsupported("listen() on a non-fresh socket");
+    tcp::ListenOptions lo = knobs.listen;
+    const int64_t backlog =
+        std::clamp<int64_t>(int_arg(s, 1).value_or(0), 0, 65535);
+    lo.backlog = static_cast<uint32_t>(backlog);
+    // Linux sends cookies once request socks reach the backlog.
+    lo.syn_queue_limit = static_cast<uint32_t>(std::max<int64_t>(backlog, 1));
+    tcp::Error err = tcp::Error::kOk;
+    const tcp::ListenerId id =
+        stack->listen({fd->addressing.local_addr, kLocalPort}, lo, &err);
+    if (!id.valid()) return error(err);
+    fd->kind = Fd::Kind::kListener;
+    fd->listener = id;
+    return done(0);
+  }
+  if (n == "accept") {
+    if (fd->kind != Fd::Kind::kListener)
+      return error(tcp::Error::kInvalidArgument);
+    const tcp::SocketId id = stack->accept(fd->listener, now);
+    if (!id.valid()) {
+      if (!fd->nonblocking && !completing)
+        return failed(
+            "accept() would block: no connection is ready (the "
+            "script expects " +
+            std::to_string(s.result.int_value) + ")");
+      return error(tcp::Error::kWouldBlock);
+    }
+    Fd child;
+    child.kind = Fd::Kind::kConnection;
+    child.socket = id;
+    const auto t = stack->tuple(id);
+    child.addressing = {t->local.addr, t->remote.addr, t->local.port,
+                        t->remote.port};
+    const int64_t number = new_fd(s);
+    fds_[number] = child;
+    return done(number);
+  }
+  if (n == "connect") {
+    if (!fd->nonblocking)
+      return unsupported("blocking connect() without ...end time");
+    CallResult r = start_connect(s, *stack, knobs, now);
+    if (r.kind != CallResult::Kind::kDone) return r;
+    return done(SyscallOutcome{-1, "EINPROGRESS"});
+  }
+  if (n == "close") {
+    if (fd->kind == Fd::Kind::kListener)
+      stack->close_listener(fd->listener, now);
+    else if (fd->kind == Fd::Kind::kConnection)
+      (void)stack->close(fd->socket, now);
+    fds_.erase(int_arg(s, 0).value_or(-1));
+    return done(0);
+  }
+  if (n == "shutdown") {
+    if (word_arg(s, 1) != "SHUT_WR")
+      return unsupported("shutdown " + word_arg(s, 1));
+    const tcp::Error err = fd->kind == Fd::Kind::kConnection
+                               ? stack->shutdown_write(fd->socket, now)
+                               : tcp::Error::kNotConnected;
+    return err == tcp::Error::kOk ? done(0) : error(err);
+  }
+  if (n == "read" || n == "recv" || n == "write" || n == "send")
+    return io(s, *fd, *stack, now, completing);
+  if (n == "getsockopt" || n == "ioctl") return query(s, *fd, *stack);
+  return unsupported("system call " + n + "()");
+}
+
+CallResult Sockets::io(const SyscallSpec& s, Fd& fd, tcp::Stack& stack,
+                       tcp::Time now, bool completing) {
+  const bool is_read = s.name == "read" || s.name == "recv";
+  const auto count = int_arg(s, 2);
+  if (!count || *count < 0)
+    return unsupported(s.name + "() with a non-integer length");
+  if (s.args.size() > 3) {
+    const auto flags = int_arg(s, 3);
+    if (!flags || *flags != 0) return unsupported(s.name + "() with flags");
+  }
+  if (fd.kind != Fd::Kind::kConnection) return error(tcp::Error::kNotConnected);
+  // packetdrill's payloads are zeros both ways.
+  std::vector<uint8_t> buf(static_cast<size_t>(*count), 0);
+  const tcp::IoResult r = is_read ? stack.read(fd.socket, buf, now)
+                                  : stack.write(fd.socket, buf, now);
+  if (r.bytes > 0 || r.error == tcp::Error::kOk) {
+    if (is_read) {
+      fd.bytes_read += r.bytes;
+      if (!std::all_of(buf.begin(), buf.begin() + r.bytes,
+                       [](uint8_t b) { return b == 0; }))
+        return failed("read() returned bytes that were never sent");
+    }
+    return done(static_cast<int64_t>(r.bytes));
+  }
+  if (r.error == tcp::Error::kWouldBlock && !fd.nonblocking && !completing)
+    return failed(would_block(s));
+  return error(r.error);
+}
+
+CallResult Sockets::query(const SyscallSpec& s, Fd& fd,
+                          const tcp::Stack& stack) {
+  const bool connected = fd.kind == Fd::Kind::kConnection;
+  if (s.name == "getsockopt") {
+    const std::string opt = word_arg(s, 2);
+    if (opt != "TCP_MAXSEG" || !connected)
+      return unsupported(
+          "getsockopt " + opt +
+          (fd.kind == Fd::Kind::kListener ? " on a listener" : ""));
+    const auto want = array_int(s, 3);
+    const tcp::ConnectionView v = stack.inspect(tuple(fd));
+    if (want && *want != v.mss)
+      return failed(mismatch("TCP_MAXSEG", *want, v.mss));
+    return done(0);
+  }
+  const std::string req = word_arg(s, 1);
+  if ((req != "SIOCINQ" && req != "FIONREAD") || !connected)
+    return unsupported("ioctl " + req);
+  const auto want = array_int(s, 2);
+  // Bytes waiting = received in order minus read, from the stack's own
+  // view (RCV.NXT - IRS - 1, less one for a received FIN).
+  const tcp::ConnectionView v = stack.inspect(tuple(fd));
+  const bool fin_in = v.state == tcp::TcpState::kCloseWait ||
+                      v.state == tcp::TcpState::kLastAck ||
+                      v.state == tcp::TcpState::kClosing ||
+                      v.state == tcp::TcpState::kTimeWait;
+  const uint64_t got =
+      static_cast<uint32_t>(v.rcv_nxt - v.irs - 1 - (fin_in ? 1 : 0)) -
+      fd.bytes_read;
+  if (want && static_cast<uint64_t>(*want) != got)
+    return failed(mismatch(req, *want, got));
+  return done(0);
+}
+
+}  // namespace tcpref::packetdrill

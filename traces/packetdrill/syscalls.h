@@ -1,0 +1,91 @@
+// The script's file descriptors and the system calls on them, mapped onto
+// the Stack API: socket, bind, listen, accept, connect, read/recv,
+// write/send, close, shutdown(SHUT_WR), fcntl(F_SETFL), setsockopt
+// (SO_REUSEADDR), getsockopt(TCP_MAXSEG), ioctl(SIOCINQ). Anything else is
+// unsupported, by name.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "impl/tcp/stack.h"
+#include "traces/packetdrill/packets.h"
+#include "traces/packetdrill/script.h"
+#include "traces/packetdrill/sysctl.h"
+
+namespace tcpref::packetdrill {
+
+struct SyscallOutcome {
+  int64_t ret = 0;
+  std::string err;  // errno name when ret == -1
+};
+
+struct CallResult {
+  enum class Kind : uint8_t { kDone, kFail, kUnsupported };
+  Kind kind = Kind::kDone;
+  std::string reason;
+  SyscallOutcome out;
+};
+
+// True if `e` is the word `name` or an a|b|... expression containing it.
+[[nodiscard]] bool has_flag(const Expr& e, std::string_view name);
+
+// Compares a call's return with the script's "= ret [ERRNO]".
+[[nodiscard]] CallResult check_result(const SyscallSpec& s,
+                                      const SyscallOutcome& out);
+
+class Sockets {
+ public:
+  // packetdrill's bind port; connect() goes to the remote side's.
+  static constexpr uint16_t kLocalPort = 8080;
+
+  Sockets(uint32_t local_addr, uint32_t remote_addr);
+
+  // Runs one non-blocking call. `stack` may be null only for socket().
+  // With `completing`, the call ends a blocking "...end" call, so nothing
+  // ready is an errno rather than a call that would never return.
+  [[nodiscard]] CallResult call(const SyscallSpec& s, tcp::Stack* stack,
+                                const Knobs& knobs, tcp::Time now,
+                                bool completing);
+  // connect(): sends the SYN; the socket becomes the script's connection.
+  [[nodiscard]] CallResult start_connect(const SyscallSpec& s,
+                                         tcp::Stack& stack, const Knobs& knobs,
+                                         tcp::Time now);
+  // Whether a blocking accept/connect/read would have returned by now.
+  [[nodiscard]] bool ready(const SyscallSpec& s, const tcp::Stack& stack) const;
+  // The result of a blocking connect() once it returns.
+  [[nodiscard]] SyscallOutcome connect_result(const SyscallSpec& s,
+                                              const tcp::Stack& stack) const;
+
+  // The connection inbound packets belong to and outbound ones must use.
+  const Addressing& current() const { return current_; }
+
+ private:
+  struct Fd {
+    enum class Kind : uint8_t { kSocket, kListener, kConnection };
+    Kind kind = Kind::kSocket;
+    bool nonblocking = false;
+    tcp::ListenerId listener;
+    tcp::SocketId socket;
+    Addressing addressing;
+    uint64_t bytes_read = 0;
+  };
+
+  Fd* find(const SyscallSpec& s);
+  const Fd* find(const SyscallSpec& s) const;
+  int64_t new_fd(const SyscallSpec& s) const;
+  static tcp::FourTuple tuple(const Fd& fd);
+  CallResult io(const SyscallSpec& s, Fd& fd, tcp::Stack& stack, tcp::Time now,
+                bool completing);
+  CallResult query(const SyscallSpec& s, Fd& fd, const tcp::Stack& stack);
+
+  uint32_t local_addr_;
+  uint32_t remote_addr_;
+  uint16_t next_remote_port_;
+  Addressing current_;
+  std::map<int64_t, Fd> fds_;
+};
+
+}  // namespace tcpref::packetdrill
