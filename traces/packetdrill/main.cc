@@ -56,6 +56,16 @@ bool read_file(const std::string& path, std::string& out) {
   return true;
 }
 
+// `bazel run` starts us in the runfiles tree; relative paths the user typed
+// are relative to where they ran bazel.
+std::string user_path(const std::string& path) {
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || cwd == nullptr ||
+      std::filesystem::path(path).is_absolute())
+    return path;
+  return (std::filesystem::path(cwd) / path).string();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,6 +115,11 @@ int main(int argc, char** argv) {
       scripts.push_back(a);
     }
   }
+
+  for (std::string* p :
+       {&suite, &baseline_path, &expected_path, &write_expected})
+    *p = user_path(*p);
+  for (std::string& p : scripts) p = user_path(p);
 
   if (suite.empty()) {
     if (!baseline_path.empty() || !expected_path.empty() ||

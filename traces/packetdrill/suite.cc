@@ -18,15 +18,17 @@ std::string row(const SuiteEntry& e) {
 
 }  // namespace
 
-std::vector<std::string> find_scripts(const std::string& dir) {
+std::vector<std::string> find_scripts(const std::string& dir_arg) {
+  std::string dir = dir_arg;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   std::vector<std::string> out;
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
        !ec && it != std::filesystem::recursive_directory_iterator();
        it.increment(ec)) {
     if (it->is_regular_file() && it->path().extension() == ".pkt")
-      out.push_back(
-          std::filesystem::relative(it->path(), dir).generic_string());
+      // Lexically: runfiles trees are symlinks, which must not be followed.
+      out.push_back(it->path().lexically_relative(dir).generic_string());
   }
   std::sort(out.begin(), out.end());
   return out;
