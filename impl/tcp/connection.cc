@@ -131,16 +131,17 @@ IoResult Connection::read(std::span<uint8_t> out, ConnectionEnv& env) {
     return {0, eof ? Error::kOk : Error::kWouldBlock};
   }
   const uint32_t n = rx.pop(out);
-  // RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): announce the reopened
-  // window once it grew by min(buffer/2, MSS) past the last advertisement.
-  const uint32_t right = rcv_nxt + rcv_wnd();
-  const uint32_t threshold = std::min<uint32_t>(rx.capacity() / 2, mss);
+  // A window update of its own only when the peer may be held back: the
+  // window it sees (up to the last advertised right edge) is at most half of
+  // what we can offer now, as Linux does (tcp_cleanup_rbuf); and, RFC 9293
+  // §3.8.6.2.2 (receiver SWS avoidance), only once the window grew by
+  // min(buffer/2, MSS). Otherwise the next ACK carries the larger window.
   if (state == TcpState::kEstablished || state == TcpState::kFinWait1 ||
       state == TcpState::kFinWait2) {
-    if (static_cast<int32_t>(right - rcv_adv) >=
-        static_cast<int32_t>(threshold)) {
-      send_ack(env);
-    }
+    const uint32_t seen = seq_after(rcv_adv, rcv_nxt) ? rcv_adv - rcv_nxt : 0;
+    const uint32_t now_wnd = rcv_wnd();
+    const uint32_t threshold = std::min<uint32_t>(rx.capacity() / 2, mss);
+    if (now_wnd >= seen + threshold && now_wnd / 2 >= seen) send_ack(env);
   }
   return {n, Error::kOk};
 }

@@ -132,7 +132,8 @@ TEST(Established, DataIsAcknowledgedAndReadable) {
 }
 
 // RFC 9293 §3.8.6.2.2: after a read reopens the window by at least
-// min(buffer/2, MSS), a window update is sent.
+// min(buffer/2, MSS), and to at least twice what the peer sees, a window
+// update is sent.
 TEST(Established, ReadSendsWindowUpdate) {
   StackConfig cfg = Harness::DefaultConfig();
   cfg.receive_buffer = 2000;
@@ -150,6 +151,24 @@ TEST(Established, ReadSendsWindowUpdate) {
   h.ExpectNothingSent();  // grew by 400 < min(1000, 536)
   (void)h.stack().read(c.socket, out, h.now());
   h.ExpectSent(AckOf(c.iss, kSeq + 1500, 1300));
+}
+
+// A read that leaves the peer most of the window it already sees sends no
+// window update of its own (Linux tcp_cleanup_rbuf; packetdrill's
+// tcp_basic_server expects none): the next ACK carries the larger window.
+TEST(Established, ReadWithWideOpenWindowSendsNothing) {
+  Harness h;
+  const Conn c = EstablishPlain(h);
+  std::vector<uint8_t> data(1000, 7);
+  h.Send({.seq = kSeq,
+          .ack = c.iss + 1,
+          .flags = kAck,
+          .window = 100,
+          .payload = data});
+  h.ExpectSent(AckOf(c.iss, kSeq + 1000, 64 * 1024 - 1000));
+  std::vector<uint8_t> out(1000);
+  EXPECT_EQ(h.stack().read(c.socket, out, h.now()).bytes, 1000u);
+  h.ExpectNothingSent();
 }
 
 // Data beyond the window is trimmed to what fits (TCPRcvQDrop).
