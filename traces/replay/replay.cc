@@ -28,11 +28,16 @@ class Collect : public tcp::PacketSink {
   std::vector<std::vector<uint8_t>> packets;
 };
 
-// What one connection's two servers said, and how their numbers relate.
+// What one incarnation of a connection's two servers said, and how their
+// numbers relate. A SYN with a new ISN on the same 4-tuple (a reopen from
+// TIME-WAIT) starts the next incarnation, with its own socket and ISSes.
 struct Pair {
+  const Connection* conn = nullptr;
+  std::optional<uint32_t> client_isn;
   std::vector<const TraceSegment*> recorded;
   std::vector<std::vector<uint8_t>> ours;  // tcpref's packets
   std::optional<uint32_t> rec_iss, our_iss, rec_ts, our_ts;
+  std::optional<uint32_t> written_to;  // recorded SEQ past the text written
   tcp::SocketId socket;
 };
 
@@ -96,6 +101,8 @@ class Replayer {
       : trace_(trace), stack_(stack_config(trace, c), sink_) {
     for (const ListenerTrace& l : trace.listeners) {
       listeners_.push_back(stack_.listen(l.server, listen_options(c)));
+      for (const Connection& conn : l.connections)
+        pairs_[conn.tuple].push_back(incarnation_of(&conn));
     }
   }
 
@@ -111,20 +118,27 @@ class Replayer {
       stack_.advance(t->time);
       collect();
       const tcp::FourTuple tuple = tuple_of(*t);
-      Pair& p = pairs_[tuple];
       if (t->from_client) {
-        client(p, *t);
+        client(tuple, *t);
       } else {
+        Pair& p = pairs_[tuple].back();
         p.recorded.push_back(t);
         application(p, *t, tuple, listeners_[li]);
       }
       collect();
     }
-    for (auto& [tuple, p] : pairs_) compare(tuple, p);
+    for (auto& [tuple, incarnations] : pairs_)
+      for (const Pair& p : incarnations) compare(tuple, p);
     return report_;
   }
 
  private:
+  static Pair incarnation_of(const Connection* conn) {
+    Pair p;
+    p.conn = conn;
+    return p;
+  }
+
   static tcp::FourTuple tuple_of(const TraceSegment& t) {
     const wire::Segment& s = t.seg;
     return t.from_client ? tcp::FourTuple{{s.dst_addr, s.dst_port},
@@ -133,7 +147,7 @@ class Replayer {
                                           {s.dst_addr, s.dst_port}};
   }
 
-  // tcpref's packets so far, to their connections.
+  // tcpref's packets so far, to the current incarnation of their connection.
   void collect() {
     for (std::vector<uint8_t>& ip : sink_.packets) {
       wire::PacketParse r = wire::parse_packet(ip);
@@ -141,7 +155,9 @@ class Replayer {
       const wire::Segment& s = r.segment;
       const tcp::FourTuple tuple{{s.src_addr, s.src_port},
                                  {s.dst_addr, s.dst_port}};
-      Pair& p = pairs_[tuple];
+      std::vector<Pair>& incarnations = pairs_[tuple];
+      if (incarnations.empty()) incarnations.emplace_back();
+      Pair& p = incarnations.back();
       if (s.has(kSyn) && s.has(kAck)) {
         p.our_iss = s.seq;
         if (s.options.timestamps) p.our_ts = s.options.timestamps->tsval;
@@ -152,12 +168,19 @@ class Replayer {
     sink_.packets.clear();
   }
 
-  void client(Pair& p, const TraceSegment& t) {
+  void client(const tcp::FourTuple& tuple, const TraceSegment& t) {
     wire::Segment s = t.seg;
+    std::vector<Pair>& incarnations = pairs_[tuple];
     if (s.has(kSyn) && !s.has(kAck)) {
-      p.rec_iss.reset();
-      p.our_iss.reset();
+      // A retransmitted SYN keeps its ISN; a new ISN is a new connection on
+      // the same 4-tuple (RFC 9293 §3.6.1: reopened from TIME-WAIT).
+      if (incarnations.back().client_isn &&
+          *incarnations.back().client_isn != s.seq) {
+        incarnations.push_back(incarnation_of(incarnations.back().conn));
+      }
+      incarnations.back().client_isn = s.seq;
     }
+    const Pair& p = incarnations.back();
     if (s.has(kAck) && p.rec_iss && p.our_iss) s.ack += *p.our_iss - *p.rec_iss;
     if (s.options.timestamps && p.rec_ts && p.our_ts)
       s.options.timestamps->tsecr += *p.our_ts - *p.rec_ts;
@@ -183,10 +206,7 @@ class Replayer {
     if (!p.socket.valid()) accept_until(tuple, listener, t.time);
     if (!p.socket.valid()) return;
     drain(p, t.time);  // the recorded application read what it was sent
-    if (!s.payload.empty() && !written(p, s)) {
-      (void)stack_.write(p.socket, s.payload, t.time);
-      p_written_[&p] = s.seq + static_cast<uint32_t>(s.payload.size());
-    }
+    if (!s.payload.empty()) write(p, t);
     if (s.has(kFin)) (void)stack_.close(p.socket, t.time);
     if (s.has(kRst)) (void)stack_.abort(p.socket, t.time);
   }
@@ -198,15 +218,34 @@ class Replayer {
     }
   }
 
-  // A retransmission of text already written is not written again.
-  bool written(Pair& p, const wire::Segment& s) {
-    auto it = p_written_.find(&p);
-    return it != p_written_.end() &&
-           static_cast<int32_t>(
-               s.seq + static_cast<uint32_t>(s.payload.size()) - it->second) <=
-               0;
+  // One write() per recorded push: the text of `t` and of the server
+  // segments that continue it, up to the first with PSH (the sender sets PSH
+  // where a write ends, RFC 9293 §3.9.1). A retransmission of text already
+  // written is not written again.
+  void write(Pair& p, const TraceSegment& t) {
+    const uint32_t end_of_t =
+        t.seg.seq + static_cast<uint32_t>(t.seg.payload.size());
+    if (p.written_to && static_cast<int32_t>(end_of_t - *p.written_to) <= 0)
+      return;
+    std::vector<uint8_t> text(t.seg.payload.begin(), t.seg.payload.end());
+    uint32_t next = end_of_t;
+    bool pushed = t.seg.has(kPsh);
+    const std::span<const TraceSegment> rest =
+        p.conn ? std::span(p.conn->segments) : std::span<const TraceSegment>{};
+    for (const TraceSegment& u : rest) {
+      if (pushed) break;
+      if (u.number <= t.number || u.from_client) continue;
+      if (u.seg.has(kSyn) || u.seg.seq != next) continue;
+      text.insert(text.end(), u.seg.payload.begin(), u.seg.payload.end());
+      next += static_cast<uint32_t>(u.seg.payload.size());
+      pushed = u.seg.has(kPsh) || u.seg.has(kFin);
+    }
+    (void)stack_.write(p.socket, text, t.time);
+    p.written_to = next;
   }
 
+  // Accepts children until the one of `tuple`, giving each accepted socket
+  // to the current incarnation of its connection.
   void accept_until(const tcp::FourTuple& tuple, tcp::ListenerId listener,
                     tcp::Time now) {
     for (int i = 0; i < 4096; ++i) {
@@ -214,7 +253,9 @@ class Replayer {
       if (!id.valid()) return;
       std::optional<tcp::FourTuple> got = stack_.tuple(id);
       if (!got) continue;
-      pairs_[*got].socket = id;
+      std::vector<Pair>& incarnations = pairs_[*got];
+      if (incarnations.empty()) incarnations.emplace_back();
+      incarnations.back().socket = id;
       if (*got == tuple) return;
     }
   }
@@ -289,8 +330,8 @@ class Replayer {
   Collect sink_;
   tcp::Stack stack_;
   std::vector<tcp::ListenerId> listeners_;
-  std::map<tcp::FourTuple, Pair, TupleLess> pairs_;
-  std::map<const Pair*, uint32_t> p_written_;
+  // Per 4-tuple, its incarnations in order (the last is current).
+  std::map<tcp::FourTuple, std::vector<Pair>, TupleLess> pairs_;
   ReplayReport report_;
 };
 
