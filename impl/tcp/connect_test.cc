@@ -79,6 +79,25 @@ TEST(SynSent, SynAckEstablishes) {
 
 // Without options in the SYN-ACK: no scaling, no SACK, no timestamps,
 // MSS 536 (RFC 9293 §3.7.1).
+// RFC 9293 §3.10.4: close() in SYN-SENT deletes the TCB without sending
+// anything; the SYN-ACK that follows finds no socket and is answered with
+// <SEQ=SEG.ACK><CTL=RST> (packetdrill's close-on-syn-sent). abort() too.
+TEST(SynSent, CloseDeletesTcbSilently) {
+  for (const bool use_abort : {false, true}) {
+    Harness h;
+    const SocketId s = Connect(h);
+    (void)h.PopSent();
+    const uint32_t iss = h.Iss();
+    EXPECT_EQ(
+        use_abort ? h.stack().abort(s, h.now()) : h.stack().close(s, h.now()),
+        Error::kOk);
+    h.ExpectNothingSent();
+    EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+    h.Send({.seq = kIrs, .ack = iss + 1, .flags = kSyn | kAck, .window = 1000});
+    h.ExpectSent({.seq = iss + 1, .flags = kRst});
+  }
+}
+
 TEST(SynSent, SynAckWithoutOptions) {
   Harness h;
   Connect(h);

@@ -165,6 +165,12 @@ Error Connection::shutdown_write(ConnectionEnv& env) {
 ConnectionEvent Connection::close(ConnectionEnv& env) {
   orphaned = true;
   if (state == TcpState::kClosed) return ConnectionEvent::kClosed;
+  // RFC 9293 §3.10.4 CLOSE in SYN-SENT: delete the TCB; nothing is sent, so
+  // a SYN-ACK arriving later meets no socket and draws a RST.
+  if (state == TcpState::kSynSent) {
+    set_state(TcpState::kClosed, env.counters);
+    return ConnectionEvent::kClosed;
+  }
   if (rx.size() > 0) {
     // RFC 1122 §4.2.2.13 / RFC 9293 §3.10.4: closing with unread data
     // resets, so the peer learns the data was lost.
@@ -181,7 +187,11 @@ ConnectionEvent Connection::close(ConnectionEnv& env) {
 }
 
 void Connection::abort(ConnectionEnv& env) {
-  if (state != TcpState::kClosed) {
+  // RFC 9293 §3.10.5 ABORT: a RST only once the peer knows us (not from
+  // SYN-SENT, where it has seen nothing but our SYN).
+  if (state == TcpState::kSynSent) {
+    set_state(TcpState::kClosed, env.counters);
+  } else if (state != TcpState::kClosed) {
     send_rst(env);
     set_state(TcpState::kClosed, env.counters);
   }
