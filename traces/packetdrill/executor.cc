@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -148,6 +149,9 @@ class Executor {
   static Stop unsupported(int line, std::string why) {
     return Result{Outcome::kUnsupported, line, std::move(why)};
   }
+  static Stop script_error(int line, std::string why) {
+    return Result{Outcome::kError, line, std::move(why)};
+  }
 
   void log(const Event& e, int64_t t) const {
     if (opts_.verbose == nullptr) return;
@@ -175,22 +179,20 @@ class Executor {
     uint32_t local = kDefaultLocalAddr, remote = kDefaultRemoteAddr;
     for (const ScriptOption& o : script_.options) {
       const auto number = [&]() -> std::optional<int64_t> {
-        try {
-          size_t used = 0;
-          const long long v = std::stoll(o.value, &used);
-          if (used != o.value.size() || v < 0) return std::nullopt;
-          return v;
-        } catch (...) {
-          return std::nullopt;
-        }
+        int64_t v = 0;
+        const char* end = o.value.data() + o.value.size();
+        const auto [ptr, ec] = std::from_chars(o.value.data(), end, v);
+        if (ec != std::errc() || ptr != end || v < 0) return std::nullopt;
+        return v;
       };
       if (o.name == "tolerance_usecs") {
         const auto v = number();
-        if (!v) return fail(o.line, "bad --tolerance_usecs=" + o.value);
+        if (!v) return script_error(o.line, "bad --tolerance_usecs=" + o.value);
         tolerance_us_ = *v;
       } else if (o.name == "tcp_ts_tick_usecs") {
         const auto v = number();
-        if (!v) return fail(o.line, "bad --tcp_ts_tick_usecs=" + o.value);
+        if (!v)
+          return script_error(o.line, "bad --tcp_ts_tick_usecs=" + o.value);
         ts_tick_us_ = *v;
       } else if (o.name == "local_ip" || o.name == "remote_ip") {
         in_addr a{};

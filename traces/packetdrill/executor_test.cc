@@ -103,6 +103,12 @@ TEST(Executor, ToleranceComesFromScriptOrCommandLine) {
       << r.reason;
 }
 
+TEST(Executor, BadScriptFlagIsAnError) {
+  const Result r = run_text("--tolerance_usecs=soon\n" + std::string(kListen));
+  EXPECT_EQ(r.outcome, Outcome::kError);
+  EXPECT_EQ(r.line, 1);
+}
+
 TEST(Executor, RangeAndAnyTimes) {
   EXPECT_EQ(
       run_text(std::string(kListen) + "+.9~+1.1 > S. 0:0(0) ack 1 <mss 1460>\n")
