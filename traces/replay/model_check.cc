@@ -134,8 +134,7 @@ class ListenerCheck {
   // The listener's options, as its first SYN-ACK shows them.
   MParams infer_params() const {
     MParams p = model::default_params();
-    p.syn_queue_limit = config_.syn_queue_limit == 0 ? config_.backlog
-                                                     : config_.syn_queue_limit;
+    p.syn_queue_limit = syn_queue_limit(config_);
     p.cookie_mode = static_cast<uint32_t>(config_.syncookies);
     p.abort_on_overflow = config_.abort_on_overflow;
     p.rfc1337 = config_.rfc1337;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "traces/replay/test_traces.h"
 
 namespace tcpref::traces {
@@ -169,6 +171,41 @@ TEST(EditedResetTrace, TheSameRstInWindowEndsTheConnection) {
   p.push_back(packet(10, p[7].time, reply));
   const CheckReport r = check(std::move(p), config_for(path));
   EXPECT_TRUE(r.ok()) << dump(r);
+}
+
+// listen(0) on Linux 6.18: the first SYN gets a request sock and its child
+// the one accept-queue place; later SYNs are dropped while the queue is
+// full (the model's syn_queue_limit = backlog + 1). With the pre-6.13 limit
+// (= backlog) the model drops the first SYN, and the SYN-ACK disagrees.
+TEST(BacklogTrace, LinuxTakesOneRequestForBacklogZero) {
+  const std::string path = "traces/pcaps/linux_backlog_overflow.pcap";
+  ServerConfig c = config_for(path);
+  ASSERT_EQ(c.backlog, 0u);
+  const CheckReport r = check(load(path), c);
+  ASSERT_TRUE(r.ok()) << dump(r);
+  uint32_t full = 0;
+  for (const ConnectionReport& conn : r.listeners[0].connections)
+    for (model::Transition t : conn.transitions)
+      full += t == model::Transition::kListenSynAcceptQueueFull;
+  EXPECT_GT(full, 0u);
+
+  c.syn_queue_limit = c.backlog;
+  const CheckReport old = check(load(path), c);
+  const ConnectionReport* f = old.first_failure();
+  ASSERT_NE(f, nullptr) << dump(old);
+  EXPECT_EQ(f->disagreement_packet, 2u) << f->disagreement;
+}
+
+// The same 4-tuple twice: the second SYN reopens the server's TIME-WAIT.
+TEST(TimeWaitTrace, TheSecondConnectionReopensTimeWait) {
+  const std::string path = "traces/pcaps/linux_time_wait_reopen.pcap";
+  const CheckReport r = check(load(path), config_for(path));
+  ASSERT_TRUE(r.ok()) << dump(r);
+  ASSERT_EQ(r.listeners[0].connections.size(), 1u);
+  const auto& rows = r.listeners[0].connections[0].transitions;
+  EXPECT_NE(std::find(rows.begin(), rows.end(),
+                      model::Transition::kTimeWaitReopenRequest),
+            rows.end());
 }
 
 }  // namespace

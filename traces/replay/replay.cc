@@ -87,7 +87,7 @@ tcp::StackConfig stack_config(const Trace& trace, const ServerConfig& c) {
 tcp::ListenOptions listen_options(const ServerConfig& c) {
   tcp::ListenOptions o;
   o.backlog = c.backlog;
-  o.syn_queue_limit = c.syn_queue_limit == 0 ? c.backlog : c.syn_queue_limit;
+  o.syn_queue_limit = syn_queue_limit(c);
   o.syn_cookies = static_cast<tcp::SynCookieMode>(c.syncookies);
   o.overflow = c.abort_on_overflow ? tcp::OverflowPolicy::kReset
                                    : tcp::OverflowPolicy::kDrop;
@@ -101,6 +101,7 @@ class Replayer {
       : trace_(trace), stack_(stack_config(trace, c), sink_) {
     for (const ListenerTrace& l : trace.listeners) {
       listeners_.push_back(stack_.listen(l.server, listen_options(c)));
+      listener_closed_.push_back(false);
       for (const Connection& conn : l.connections)
         pairs_[conn.tuple].push_back(incarnation_of(&conn));
     }
@@ -123,7 +124,7 @@ class Replayer {
       } else {
         Pair& p = pairs_[tuple].back();
         p.recorded.push_back(t);
-        application(p, *t, tuple, listeners_[li]);
+        application(p, *t, tuple, li);
       }
       collect();
     }
@@ -193,12 +194,20 @@ class Replayer {
 
   // The recorded server's application, as its segments show it.
   void application(Pair& p, const TraceSegment& t, const tcp::FourTuple& tuple,
-                   tcp::ListenerId listener) {
+                   size_t li) {
     const wire::Segment& s = t.seg;
+    const tcp::ListenerId listener = listeners_[li];
     ++report_.recorded_replies;
     if (s.has(kSyn) && s.has(kAck)) {
       p.rec_iss = s.seq;
       if (s.options.timestamps) p.rec_ts = s.options.timestamps->tsval;
+    }
+    if (s.has(kRst) && !p.socket.valid() && !listener_closed_[li] &&
+        stack_.inspect(tuple).kind == tcp::RecordKind::kChildQueued) {
+      // Only the listener's close resets a child nobody accepted.
+      stack_.close_listener(listener, t.time);
+      listener_closed_[li] = true;
+      return;
     }
     const bool acts =
         !s.payload.empty() || s.has(kFin) || (s.has(kRst) && p.socket.valid());
@@ -330,6 +339,7 @@ class Replayer {
   Collect sink_;
   tcp::Stack stack_;
   std::vector<tcp::ListenerId> listeners_;
+  std::vector<bool> listener_closed_;  // by the recorded application
   // Per 4-tuple, its incarnations in order (the last is current).
   std::map<tcp::FourTuple, std::vector<Pair>, TupleLess> pairs_;
   ReplayReport report_;

@@ -41,5 +41,24 @@ TEST(Replay, AnEditedRecordingDiffersAtTheEditedPacket) {
   EXPECT_EQ(r.differences[0].field, "ack");
 }
 
+// The second connection on the same 4-tuple (reopened from TIME-WAIT) is
+// accepted and replayed with its own ISSes: an edit of its SYN-ACK shows.
+TEST(Replay, TheSecondIncarnationOfATupleIsReplayed) {
+  const std::string path = "traces/pcaps/linux_time_wait_reopen.pcap";
+  std::vector<RawPacket> p = load(path);
+  ASSERT_EQ(p.size(), 20u);
+  const wire::Segment synack = segment_of(p[11]);
+  ASSERT_TRUE(synack.has(wire::flags::kSyn) && synack.has(wire::flags::kAck));
+  const ReplayReport whole = replay(split_trace(load(path)), config_for(path));
+  EXPECT_TRUE(whole.ok()) << dump(whole);
+  EXPECT_EQ(whole.compared, 10u);  // five server segments per incarnation
+
+  p[11] = edited(p[11], [](wire::Segment& s) { s.ack += 1; });
+  const ReplayReport r = replay(split_trace(std::move(p)), config_for(path));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.differences[0].packet, 12u) << dump(r);
+  EXPECT_EQ(r.differences[0].field, "ack");
+}
+
 }  // namespace
 }  // namespace tcpref::traces

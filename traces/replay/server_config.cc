@@ -24,6 +24,10 @@ bool number(std::string_view v, uint32_t& out) {
 
 }  // namespace
 
+uint32_t syn_queue_limit(const ServerConfig& c) {
+  return c.syn_queue_limit.value_or(c.backlog + 1);
+}
+
 ServerConfig tcpref_server_defaults() {
   ServerConfig c;
   c.kind = ServerKind::kTcpref;
@@ -104,8 +108,7 @@ std::string to_string(const ServerConfig& c) {
   os << "server=" << (c.kind == ServerKind::kLinux ? "linux" : "tcpref")
      << " syncookies=" << static_cast<uint32_t>(c.syncookies)
      << " abort_on_overflow=" << c.abort_on_overflow << " rfc1337=" << c.rfc1337
-     << " backlog=" << c.backlog << " syn_queue_limit="
-     << (c.syn_queue_limit == 0 ? c.backlog : c.syn_queue_limit)
+     << " backlog=" << c.backlog << " syn_queue_limit=" << syn_queue_limit(c)
      << " synack_retries=" << c.synack_retries;
   return os.str();
 }

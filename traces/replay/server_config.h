@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,13 +24,17 @@ struct ServerConfig {
   bool abort_on_overflow = false;
   bool rfc1337 = false;  // Linux's default; tcpref's is on
   uint32_t backlog = 128;
-  // 0: the backlog (Linux inet_csk_reqsk_queue_is_full compares the
-  // request count with the listen() backlog).
-  uint32_t syn_queue_limit = 0;
+  // Unset: backlog + 1, Linux's since 6.13 (commit 3479c7549fb1): its SYN
+  // queue is full only when it holds more requests than the listen()
+  // backlog, as its accept queue (so listen(0) takes one request).
+  std::optional<uint32_t> syn_queue_limit;
   uint32_t synack_retries = 5;
   tcp::Time synack_rto = std::chrono::seconds(1);  // then doubling
   tcp::Time time_wait = std::chrono::seconds(60);
 };
+
+// The request socks the server takes: `syn_queue_limit`, or its default.
+[[nodiscard]] uint32_t syn_queue_limit(const ServerConfig& c);
 
 // tcpref-server's defaults (impl/server/options.h) for `kind = tcpref`.
 [[nodiscard]] ServerConfig tcpref_server_defaults();

@@ -1,0 +1,122 @@
+"""The two ends of one recorded scenario (record.sh, record_tcpref.sh).
+
+Usage: peer.py server|client SCENARIO SERVER_ADDR CLIENT_ADDR
+
+The server role is Linux's own listener (record.sh); with tcpref-server the
+server is tcpref and only the client role runs. The client is the kernel's
+TCP client, or scapy (Debian's /usr/bin/python3) where a scenario needs a
+SYN no kernel socket sent. Every wait is bounded; callers also run this
+under `timeout`.
+"""
+
+import socket
+import struct
+import sys
+import time
+
+PORT = 80
+REQUEST = b"GET / HTTP/1.0\r\n\r\n"
+
+
+def listener(server, backlog=8):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((server, PORT))
+    s.listen(backlog)
+    print("listening", flush=True)
+    return s
+
+
+def serve(server, scenario):
+    if scenario == "backlog_overflow":  # never accepts; closes after 6 s
+        s = listener(server, 0)
+        time.sleep(6)
+        s.close()
+        time.sleep(0.5)
+        return
+    if scenario in ("rst_in_syn_recv", "synack_retransmit"):  # never accepts
+        s = listener(server)
+        time.sleep(3 if scenario == "rst_in_syn_recv" else 10)
+        return
+    s = listener(server)
+    for _ in range(2 if scenario == "time_wait_reopen" else 1):
+        c, _ = s.accept()
+        c.settimeout(5)
+        c.recv(4096)
+        c.sendall(b"hello\n")
+        c.close()  # the server closes first
+    time.sleep(0.5)
+
+
+def fetch(server, client, port=0, reset=False):
+    """One request; the server closes first (or we reset, SO_LINGER 0)."""
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    c.bind((client, port))
+    c.settimeout(5)
+    c.connect((server, PORT))
+    c.sendall(REQUEST)
+    if reset:
+        c.recv(4096)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    else:
+        while c.recv(4096):
+            pass
+    c.close()
+
+
+def scapy_syn(server, client, sport):
+    """A SYN no kernel socket sent: the kernel answers the SYN-ACK with RST
+    (SEQ = ISN + 1, RCV.NXT in SYN-RECEIVED) unless the caller drops it."""
+    from scapy.all import IP, TCP, L3RawSocket, conf, send
+
+    conf.L3socket = L3RawSocket  # routed by the kernel: works on lo and TUN
+    send(
+        IP(src=client, dst=server)
+        / TCP(sport=sport, dport=PORT, flags="S", seq=1000, options=[("MSS", 1460)]),
+        verbose=False,
+    )
+
+
+def connect(server, client, scenario):
+    if scenario == "backlog_overflow":
+        socks = []
+        for i in range(3):  # backlog 0 admits one child
+            c = socket.socket()
+            c.setblocking(False)
+            c.bind((client, 41000 + i))
+            try:
+                c.connect((server, PORT))
+            except BlockingIOError:
+                pass
+            socks.append(c)
+            time.sleep(0.2)
+        time.sleep(7)
+        return
+    if scenario == "rst_in_syn_recv":
+        scapy_syn(server, client, 42000)
+        time.sleep(1)
+        return
+    if scenario == "synack_retransmit":  # the client never ACKs
+        scapy_syn(server, client, 42001)
+        time.sleep(9)
+        return
+    if scenario == "time_wait_reopen":
+        for _ in range(2):  # the same 4-tuple both times
+            fetch(server, client, port=43000)
+            time.sleep(0.5)
+        return
+    fetch(server, client, reset=scenario == "client_resets")
+    time.sleep(0.5)
+
+
+def main():
+    role, scenario, server, client = sys.argv[1:5]
+    if role == "server":
+        serve(server, scenario)
+    else:
+        connect(server, client, scenario)
+
+
+if __name__ == "__main__":
+    main()
