@@ -92,6 +92,10 @@ def connect(server, client, scenario):
             socks.append(c)
             time.sleep(0.2)
         time.sleep(7)
+        for c in socks:  # abort (RST if still open): frees the ports at once
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            c.close()
+        time.sleep(0.2)
         return
     if scenario == "rst_in_syn_recv":
         scapy_syn(server, client, 42000)

@@ -45,9 +45,12 @@ peer() { timeout 20 "$PY" "$here/peer.py" "$@"; }
 # Packet drops a scenario needs, on the kernel (client) side of tcpref0.
 drops() {
   case "$1" in
-    syn_retransmit)  # the client never sees the first SYN-ACK (tcpref sent it)
+    syn_retransmit)
+      # The client never sees tcpref's first two SYN-ACKs (the second is its
+      # 1 s timer's, just before the client's own 1 s SYN timer), so it
+      # retransmits its SYN. 60 bytes each (MSS, SACK, TS, WS).
       $IPT -A INPUT -p tcp -s "$SERVER" --sport 80 --tcp-flags SYN,ACK SYN,ACK \
-        -m quota --quota 60 -j DROP ;;
+        -m quota --quota 120 -j DROP ;;
     synack_retransmit)  # the client kernel's RST never reaches tcpref
       $IPT -A OUTPUT -p tcp -s "$CLIENT" --tcp-flags RST RST -j DROP ;;
   esac
