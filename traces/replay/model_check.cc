@@ -412,6 +412,7 @@ class ListenerCheck {
   // carrying the expected ACK's numbers satisfies it and is then processed
   // for what else it is.
   bool match_pending(Run& r, const TraceSegment& t) {
+    if (r.pending.empty()) return false;
     const wire::Segment& s = t.seg;
     const Expect e = r.pending.front();
     if (e.out.cookie && s.has(kSyn) && s.has(kAck)) {

@@ -208,5 +208,49 @@ TEST(TimeWaitTrace, TheSecondConnectionReopensTimeWait) {
             rows.end());
 }
 
+// Linux answered the client's retransmitted SYN (#4) with a SYN-ACK (#6)
+// that the capture shows after the client's ACK (#5), already in flight.
+// The reply may cross #5, but it is still owed: without it the checker
+// rejects the trace at the next server segment.
+TEST(RetransmissionTraces, AReplyCrossingAClientSegmentIsStillOwed) {
+  const std::string path = "traces/pcaps/linux_syn_retransmit.pcap";
+  std::vector<RawPacket> p = load(path);
+  ASSERT_EQ(p.size(), 14u);
+  ASSERT_TRUE(check(p, config_for(path)).ok());
+  ASSERT_TRUE(segment_of(p[3]).has(kSyn) && !segment_of(p[3]).has(kAck));
+  ASSERT_TRUE(segment_of(p[5]).has(kSyn) && segment_of(p[5]).has(kAck));
+  p.erase(p.begin() + 5);
+  renumber(p);
+  const CheckReport r = check(std::move(p), config_for(path));
+  const ConnectionReport* f = r.first_failure();
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_TRUE(f->disagreed);
+  EXPECT_EQ(f->disagreement_packet, 8u) << f->disagreement;  // was #9
+}
+
+// With synack_retries=2 the request sends two retransmissions; a third is
+// a disagreement (the model's request has given up).
+TEST(RetransmissionTraces, SynAckRetransmissionsStopAtTheLimit) {
+  const std::string path = "traces/pcaps/linux_synack_retransmit.pcap";
+  std::vector<RawPacket> p = load(path);
+  ASSERT_EQ(p.size(), 4u);
+  const ServerConfig c = config_for(path);
+  ASSERT_EQ(c.synack_retries, 2u);
+  const CheckReport ok = check(p, c);
+  ASSERT_TRUE(ok.ok()) << dump(ok);
+  const auto& rows = ok.listeners[0].connections[0].transitions;
+  EXPECT_EQ(std::count(rows.begin(), rows.end(),
+                       model::Transition::kSynAckRetransmit),
+            2);
+  RawPacket third = p[3];
+  third.number = 5;
+  third.time += std::chrono::milliseconds(500);  // before the request expires
+  p.push_back(third);
+  const CheckReport r = check(std::move(p), c);
+  const ConnectionReport* f = r.first_failure();
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->disagreement_packet, 5u) << f->disagreement;
+}
+
 }  // namespace
 }  // namespace tcpref::traces
