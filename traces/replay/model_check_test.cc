@@ -252,5 +252,51 @@ TEST(RetransmissionTraces, SynAckRetransmissionsStopAtTheLimit) {
   EXPECT_EQ(f->disagreement_packet, 5u) << f->disagreement;
 }
 
+// The probe ACK 62 s after the server closed finds TIME-WAIT gone (2·MSL is
+// 60 s): the listener resets it. Moved to 30 s, inside TIME-WAIT, the same
+// RST disagrees (the model's TIME-WAIT answers with an ACK).
+TEST(ExpiryTraces, TimeWaitEndsAfterTwoMsl) {
+  for (const std::string path : {"traces/pcaps/linux_time_wait_expiry.pcap",
+                                 "traces/pcaps/tcpref_time_wait_expiry.pcap"}) {
+    SCOPED_TRACE(path);
+    std::vector<RawPacket> p = load(path);
+    ASSERT_EQ(p.size(), 12u);
+    const CheckReport ok = check(p, config_for(path));
+    ASSERT_TRUE(ok.ok()) << dump(ok);
+    const auto& rows = ok.listeners[0].connections[0].transitions;
+    EXPECT_NE(
+        std::find(rows.begin(), rows.end(), model::Transition::kTimeWaitExpire),
+        rows.end());
+    p[10].time = p[11].time = std::chrono::seconds(30);
+    const CheckReport r = check(std::move(p), config_for(path));
+    const ConnectionReport* f = r.first_failure();
+    ASSERT_NE(f, nullptr) << dump(r);
+    EXPECT_EQ(f->disagreement_packet, 12u) << f->disagreement;
+  }
+}
+
+// An ACK after the request gave up (synack_retries=2: 1 + 2 + 4 s) finds
+// only the listener, which resets it; the same ACK at 5 s, while the
+// request lives, completes the handshake in the model, so the RST disagrees.
+TEST(ExpiryTraces, ARequestExpiresAfterItsLastRetransmission) {
+  for (const std::string path : {"traces/pcaps/linux_request_expiry.pcap",
+                                 "traces/pcaps/tcpref_request_expiry.pcap"}) {
+    SCOPED_TRACE(path);
+    std::vector<RawPacket> p = load(path);
+    ASSERT_EQ(p.size(), 6u);
+    const CheckReport ok = check(p, config_for(path));
+    ASSERT_TRUE(ok.ok()) << dump(ok);
+    const auto& rows = ok.listeners[0].connections[0].transitions;
+    EXPECT_NE(
+        std::find(rows.begin(), rows.end(), model::Transition::kSynAckExpire),
+        rows.end());
+    p[4].time = p[5].time = std::chrono::seconds(5);
+    const CheckReport r = check(std::move(p), config_for(path));
+    const ConnectionReport* f = r.first_failure();
+    ASSERT_NE(f, nullptr) << dump(r);
+    EXPECT_EQ(f->disagreement_packet, 6u) << f->disagreement;
+  }
+}
+
 }  // namespace
 }  // namespace tcpref::traces

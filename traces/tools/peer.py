@@ -34,9 +34,9 @@ def serve(server, scenario):
         s.close()
         time.sleep(0.5)
         return
-    if scenario in ("rst_in_syn_recv", "synack_retransmit"):  # never accepts
-        s = listener(server)
-        time.sleep(3 if scenario == "rst_in_syn_recv" else 10)
+    if scenario in ("rst_in_syn_recv", "synack_retransmit", "request_expiry"):
+        s = listener(server)  # never accepts
+        time.sleep({"rst_in_syn_recv": 3, "synack_retransmit": 10}.get(scenario, 11))
         return
     s = listener(server)
     for _ in range(2 if scenario == "time_wait_reopen" else 1):
@@ -45,7 +45,7 @@ def serve(server, scenario):
         c.recv(4096)
         c.sendall(b"hello\n")
         c.close()  # the server closes first
-    time.sleep(0.5)
+    time.sleep(63 if scenario == "time_wait_expiry" else 0.5)
 
 
 def fetch(server, client, port=0, reset=False):
@@ -78,6 +78,35 @@ def scapy_syn(server, client, sport):
     )
 
 
+def late_ack(server, client, sport, delay):
+    """SYN, then the ACK of the SYN-ACK `delay` seconds later (after the
+    request expired). The SYN-ACK is read from a raw socket (a copy of every
+    TCP segment this host receives; works on lo and TUN alike)."""
+    from scapy.all import IP, TCP, L3RawSocket, conf, send
+
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    raw.settimeout(3)
+    scapy_syn(server, client, sport)
+    deadline = time.monotonic() + 3
+    iss = None
+    while iss is None and time.monotonic() < deadline:
+        ip = raw.recv(65535)
+        tcp = ip[(ip[0] & 15) * 4 :]
+        src, dst = struct.unpack("!HH", tcp[:4])
+        if src == PORT and dst == sport and tcp[13] & 0x12 == 0x12:
+            iss = struct.unpack("!I", tcp[4:8])[0]
+    if iss is None:
+        sys.exit("late_ack: no SYN-ACK")
+    time.sleep(delay)
+    conf.L3socket = L3RawSocket
+    send(
+        IP(src=client, dst=server)
+        / TCP(sport=sport, dport=PORT, flags="A", seq=1001, ack=(iss + 1) % 2**32),
+        verbose=False,
+    )
+    time.sleep(0.5)
+
+
 def connect(server, client, scenario):
     if scenario == "backlog_overflow":
         socks = []
@@ -104,6 +133,24 @@ def connect(server, client, scenario):
     if scenario == "synack_retransmit":  # the client never ACKs
         scapy_syn(server, client, 42001)
         time.sleep(9)
+        return
+    if scenario == "request_expiry":  # 2 retries: expired 7 s after the SYN
+        late_ack(server, client, 42002, 9.5)
+        return
+    if scenario == "time_wait_expiry":
+        # The server's TIME-WAIT (60 s) answers an out-of-window ACK with an
+        # ACK; once it has expired, the listener answers it with a RST.
+        fetch(server, client, port=43001)
+        time.sleep(62)
+        from scapy.all import IP, TCP, L3RawSocket, conf, send
+
+        conf.L3socket = L3RawSocket
+        send(
+            IP(src=client, dst=server)
+            / TCP(sport=43001, dport=PORT, flags="A", seq=12345, ack=1),
+            verbose=False,
+        )
+        time.sleep(0.5)
         return
     if scenario == "time_wait_reopen":
         for _ in range(2):  # the same 4-tuple both times

@@ -33,7 +33,7 @@ ip addr add "$CLIENT/32" dev lo
 PY=/usr/bin/python3  # Debian's, with scapy
 IPT=iptables-legacy  # this kernel has x_tables, not nf_tables
 
-peer() { timeout 20 "$PY" "$here/peer.py" "$@"; }
+peer() { timeout 90 "$PY" "$here/peer.py" "$@"; }
 
 # Packet drops a scenario needs, inside this namespace only.
 drops() {
@@ -41,7 +41,7 @@ drops() {
     syn_retransmit)  # the client never sees the first SYN-ACK (it is captured)
       $IPT -A INPUT -p tcp -s "$SERVER" --sport 80 --tcp-flags SYN,ACK SYN,ACK \
         -m quota --quota 60 -j DROP ;;
-    synack_retransmit)  # the client kernel's RST never leaves (nor is captured)
+    synack_retransmit|request_expiry)  # the client kernel's RST never leaves (nor is captured)
       $IPT -A OUTPUT -p tcp -s "$CLIENT" --tcp-flags RST RST -j DROP ;;
   esac
 }
@@ -80,3 +80,6 @@ record backlog_overflow_cookies backlog_overflow 'syncookies=1\nbacklog=0\nsyn_q
 record syn_retransmit syn_retransmit 'backlog=8\n'
 record synack_retransmit synack_retransmit 'backlog=8\nsynack_retries=2\n' \
   tcp_synack_retries=2
+record request_expiry request_expiry 'backlog=8\nsynack_retries=2\n' \
+  tcp_synack_retries=2
+record time_wait_expiry time_wait_expiry 'backlog=8\n'

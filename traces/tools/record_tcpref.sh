@@ -40,7 +40,7 @@ ip link set lo up
 PY=/usr/bin/python3  # Debian's, with scapy
 IPT=iptables-legacy  # this kernel has x_tables, not nf_tables
 
-peer() { timeout 20 "$PY" "$here/peer.py" "$@"; }
+peer() { timeout 90 "$PY" "$here/peer.py" "$@"; }
 
 # Packet drops a scenario needs, on the kernel (client) side of tcpref0.
 drops() {
@@ -51,7 +51,7 @@ drops() {
       # retransmits its SYN. 60 bytes each (MSS, SACK, TS, WS).
       $IPT -A INPUT -p tcp -s "$SERVER" --sport 80 --tcp-flags SYN,ACK SYN,ACK \
         -m quota --quota 120 -j DROP ;;
-    synack_retransmit)  # the client kernel's RST never reaches tcpref
+    synack_retransmit|request_expiry)  # the client kernel's RST never reaches tcpref
       $IPT -A OUTPUT -p tcp -s "$CLIENT" --tcp-flags RST RST -j DROP ;;
   esac
 }
@@ -116,3 +116,6 @@ record backlog_overflow_cookies backlog_overflow hold 'syncookies=1\nbacklog=0\n
 record syn_retransmit syn_retransmit close ''
 record synack_retransmit synack_retransmit close 'synack_retries=2\n' \
   --synack-retries 2 --
+record request_expiry request_expiry close 'synack_retries=2\n' \
+  --synack-retries 2 --
+record time_wait_expiry time_wait_expiry close ''
