@@ -18,9 +18,13 @@ SynOptions options_of(const RequestSock& r) {
 }
 }  // namespace
 
-void Stack::Impl::send_synack(const RequestSock& r, Time now) {
-  output.send(make_synack(config, r.tuple, r.iss, r.irs, options_of(r),
-                          ts_clock(now) + r.ts_offset));
+void Stack::Impl::send_synack(
+    const RequestSock& r, Time now,
+    const std::optional<wire::FastOpenCookie>& cookie) {
+  wire::Segment s = make_synack(config, r.tuple, r.iss, r.irs, options_of(r),
+                                ts_clock(now) + r.ts_offset);
+  s.options.fast_open = cookie;  // only ever on the first SYN-ACK
+  output.send(s);
 }
 
 void Stack::Impl::send_request_ack(const RequestSock& r, Time now) {

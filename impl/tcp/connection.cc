@@ -103,8 +103,10 @@ ConnectionEvent Connection::on_timer(ConnectionEnv& env) {
   timer_due = Time{0};
   if (state == TcpState::kSynSent || state == TcpState::kSynReceived) {
     ++env.counters.TCPTimeouts;
-    if (retransmits >= env.config.syn_retries) {
+    if (retransmits >= (fast_open ? synack_retries : env.config.syn_retries)) {
       ++env.counters.AttemptFails;
+      // A TFO child may already be accepted: its reads see the timeout.
+      if (fast_open) timed_out = true;
       set_state(TcpState::kClosed, env.counters);
       return ConnectionEvent::kClosed;
     }
@@ -148,7 +150,10 @@ IoResult Connection::read(std::span<uint8_t> out, ConnectionEnv& env) {
 
 Error Connection::shutdown_write(ConnectionEnv& env) {
   // RFC 9293 §3.10.4 CLOSE: the FIN follows the data already written.
-  if (state == TcpState::kEstablished) {
+  // A TFO child may close before the handshake's ACK (RFC 9293 §3.10.4
+  // CLOSE in SYN-RECEIVED: FIN-WAIT-1; Linux sends the FIN at once too).
+  if (state == TcpState::kEstablished ||
+      (state == TcpState::kSynReceived && fast_open)) {
     fin_queued = true;
     set_state(TcpState::kFinWait1, env.counters);
     transmit(env);
@@ -205,7 +210,9 @@ uint32_t Connection::poll() const {
                    state == TcpState::kLastAck || state == TcpState::kClosing ||
                    state == TcpState::kClosed;
   if (rx.size() > 0 || eof) events |= ready::kReadable;
-  if (counts_as_established(state) && !fin_queued && tx.free() > 0) {
+  const bool fast_open_early = state == TcpState::kSynReceived && fast_open;
+  if ((counts_as_established(state) || fast_open_early) && !fin_queued &&
+      tx.free() > 0) {
     events |= ready::kWritable;
   }
   if (state == TcpState::kClosed) events |= ready::kClosed;
@@ -232,6 +239,8 @@ ConnectionView Connection::view() const {
   v.ecn_ok = ecn_ok;
   v.ts_recent = ts_recent;
   v.from_cookie = from_cookie;
+  v.fast_open = fast_open && state == TcpState::kSynReceived;
+  v.syn_data = syn_data;
   v.ooo_bytes = ooo.queued_bytes();
   if (!ooo.empty()) v.ooo_left = ooo.ranges().front().left;
   return v;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "impl/tcp/challenge_ack.h"
@@ -60,6 +61,12 @@ class Connection {
   uint8_t snd_wscale = 0, rcv_wscale = 0;
   bool wscale_ok = false, sack_ok = false, ts_ok = false, ecn_ok = false;
   bool from_cookie = false;
+  // TCP Fast Open (RFC 7413): a passively opened child created from a SYN,
+  // in SYN-RECEIVED until the handshake's ACK (fast_open_child.cc).
+  bool fast_open = false;
+  bool syn_data = false;       // the SYN's data was taken (Linux SYN_DATA)
+  bool tfo_counted = false;    // counts in its listener's fast_open_pending
+  uint8_t synack_retries = 0;  // TFO child: SYN-ACK retransmissions allowed
   uint32_t ts_recent = 0, ts_offset = 0;
   ChallengeAckLimiter challenge;
   ReceiveBuffer rx;
@@ -101,8 +108,14 @@ class Connection {
   // RFC 9293 §3.10.7.4 for synchronized states (established.cc); SYN-SENT
   // and an actively opened SYN-RECEIVED go to syn_sent.cc.
   ConnectionResult on_segment(const wire::Segment& seg, ConnectionEnv& env);
-  // Active open: our SYN (SYN-SENT) or SYN-ACK (simultaneous open).
+  // Active open: our SYN (SYN-SENT) or SYN-ACK (simultaneous open, or a
+  // TFO child's).
   void send_syn(ConnectionEnv& env);
+  // A TFO child's SYN-ACK: acknowledges the SYN's data; `cookie` only on
+  // the first one, when the client must learn a new cookie.
+  void send_fast_open_synack(
+      ConnectionEnv& env,
+      const std::optional<wire::FastOpenCookie>& cookie = std::nullopt);
   // Timer expiry: retransmission, persist, delayed ACK, orphan timeout.
   ConnectionEvent on_timer(ConnectionEnv& env);
   // The earliest armed deadline, 0 when none (what the stack's heap holds).
@@ -152,6 +165,8 @@ class Connection {
   ConnectionResult on_syn_sent(const wire::Segment& seg, ConnectionEnv& env);
   ConnectionResult on_syn_received(const wire::Segment& seg,
                                    ConnectionEnv& env);
+  ConnectionResult on_fast_open_syn_received(const wire::Segment& seg,
+                                             ConnectionEnv& env);
 };
 
 }  // namespace tcpref::tcp

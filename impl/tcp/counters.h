@@ -68,7 +68,12 @@ namespace tcpref::tcp {
   X(TCPFastRetrans)          \
   X(TCPWinProbe)             \
   X(TCPLossProbes)           \
-  X(TCPAbortOnTimeout)
+  X(TCPAbortOnTimeout)       \
+  X(TCPFastOpenPassive)      \
+  X(TCPFastOpenPassiveFail)  \
+  X(TCPFastOpenPassiveAltKey) \
+  X(TCPFastOpenCookieReqd)   \
+  X(TCPFastOpenListenOverflow)
 
 struct Counters {
 #define TCPREF_COUNTER_FIELD(name) uint64_t name = 0;

@@ -88,8 +88,24 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
     return Verdict::kAccepted;
   }
 
-  const uint32_t r = *requests.allocate();  // !syn_queue_full: a slot is free
   const IsnResult id = isn.generate(t, now);
+  // RFC 7413 §4.2.2: with TFO on, a valid cookie (or none needed) and a
+  // free slot, the SYN makes a child at once; otherwise the SYN-ACK may
+  // carry a cookie for next time and the handshake is the normal one.
+  std::optional<wire::FastOpenCookie> tfo_cookie;
+  if (L.options.fast_open.queue_length > 0) {
+    FastOpenDecision fo = fast_open_decide(l, seg, t);
+    if (fo.create_child) {
+      if (fast_open_child(l, seg, t, hash, o, reopen_iss.value_or(id.iss),
+                          id.ts_offset, fo.child_cookie, now)) {
+        return Verdict::kAccepted;
+      }
+      ++counters.TCPFastOpenPassiveFail;
+    }
+    tfo_cookie = fo.cookie;
+  }
+
+  const uint32_t r = *requests.allocate();  // !syn_queue_full: a slot is free
   RequestSock& rs = requests[r];
   rs.tuple = t;
   rs.iss = reopen_iss.value_or(id.iss);
@@ -105,7 +121,7 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
   request_index.insert(r, hash);
   request_timers.schedule(r, now + config.synack_initial_rto);
   ++L.syn_queue_length;
-  send_synack(rs, now);
+  send_synack(rs, now, tfo_cookie);
   return Verdict::kAccepted;
 }
 

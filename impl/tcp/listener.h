@@ -18,6 +18,8 @@ struct Listener {
   // lifetime (Linux tcp_synq_no_recent_overflow): no cookies sent, none valid.
   bool cookie_sent = false;
   Time last_cookie_sent{0};
+  // TFO children still in SYN-RECEIVED (bounded by fast_open.queue_length).
+  uint32_t fast_open_pending = 0;
 };
 
 }  // namespace tcpref::tcp

@@ -168,6 +168,7 @@ Verdict Stack::Impl::socket_segment(uint32_t s, const wire::Segment& seg,
 }
 
 void Stack::Impl::handle_event(uint32_t s, ConnectionEvent event, Time now) {
+  settle_fast_open(s);
   switch (event) {
     case ConnectionEvent::kNone:
       sync_socket_timer(s);
@@ -190,6 +191,7 @@ void Stack::Impl::handle_event(uint32_t s, ConnectionEvent event, Time now) {
 }
 
 void Stack::Impl::sync_socket_timer(uint32_t s) {
+  settle_fast_open(s);
   const Time due = sockets[s].deadline();
   if (due == Time{0}) {
     socket_timers.cancel(s);
@@ -211,6 +213,7 @@ void Stack::Impl::free_socket(uint32_t s) {
   unhash_socket(s);
   Connection& c = sockets[s];
   if (c.state != TcpState::kClosed) c.set_state(TcpState::kClosed, counters);
+  settle_fast_open(s);
   sockets.release(s);
 }
 
@@ -311,6 +314,14 @@ void Stack::close_listener(ListenerId listener, Time now) {
     impl_->sockets[s].abort(e);
     impl_->free_socket(s);
   }
+  // Accepted TFO children still in SYN-RECEIVED outlive the listener; they
+  // stop counting against it.
+  for (uint32_t s = 0; s < impl_->sockets.capacity(); ++s) {
+    if (impl_->sockets.in_use(s) && impl_->sockets[s].tfo_counted &&
+        impl_->sockets[s].listener == listener.index) {
+      impl_->sockets[s].tfo_counted = false;
+    }
+  }
   for (uint32_t r = 0; r < impl_->requests.capacity(); ++r) {
     if (impl_->requests.in_use(r) &&
         impl_->requests[r].listener == listener.index) {
@@ -328,6 +339,21 @@ uint32_t Stack::accept_queue_length(ListenerId listener) const {
 uint32_t Stack::syn_queue_length(ListenerId listener) const {
   if (!listener.valid() || listener.index >= impl_->listeners.size()) return 0;
   return impl_->listeners[listener.index].syn_queue_length;
+}
+
+Error Stack::set_fast_open(ListenerId listener,
+                           const FastOpenOptions& options) {
+  if (!listener.valid() || listener.index >= impl_->listeners.size() ||
+      !impl_->listeners[listener.index].in_use) {
+    return Error::kBadHandle;
+  }
+  impl_->listeners[listener.index].options.fast_open = options;
+  return Error::kOk;
+}
+
+uint32_t Stack::fast_open_pending(ListenerId listener) const {
+  if (!listener.valid() || listener.index >= impl_->listeners.size()) return 0;
+  return impl_->listeners[listener.index].fast_open_pending;
 }
 
 SocketId Stack::connect(Endpoint local, Endpoint remote, Time now,

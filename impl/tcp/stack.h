@@ -54,6 +54,22 @@ enum class OverflowPolicy : uint8_t {
   kReset,  // send RST (Linux net.ipv4.tcp_abort_on_overflow=1)
 };
 
+// TCP Fast Open, server side (RFC 7413), per listener. Off unless
+// queue_length > 0 (Linux: the TCP_FASTOPEN socket option, or
+// net.ipv4.tcp_fastopen's 0x400 bit with the listen backlog).
+struct FastOpenOptions {
+  // TFO children allowed in SYN-RECEIVED at once (RFC 7413 §5.1; Linux's
+  // fastopenq.max_qlen). Beyond it a SYN gets a normal handshake.
+  uint32_t queue_length = 0;
+  // Data on any SYN makes a TFO child, cookie or not (Linux
+  // TFO_SERVER_COOKIE_NOT_REQD, tcp_fastopen bit 0x200).
+  bool cookie_not_required = false;
+  // Cookies are made with `key` and accepted under it or `backup_key`
+  // (Linux net.ipv4.tcp_fastopen_key "primary,backup").
+  std::array<uint8_t, 16> key{};
+  std::optional<std::array<uint8_t, 16>> backup_key;
+};
+
 struct ListenOptions {
   // Linux semantics: the accept queue is full when more than `backlog`
   // children wait, so backlog N admits N+1 (backlog 0 admits 1).
@@ -62,6 +78,7 @@ struct ListenOptions {
   SynCookieMode syn_cookies = SynCookieMode::kWhenSynQueueFull;
   OverflowPolicy overflow = OverflowPolicy::kDrop;
   uint8_t synack_retries = 5;  // then the request sock is removed
+  FastOpenOptions fast_open{};
 };
 
 struct StackConfig {
@@ -203,6 +220,8 @@ struct ConnectionView {
   uint32_t ooo_bytes = 0, ooo_left = 0;
   uint8_t retransmits = 0;  // SYN-ACK retransmissions so far (request sock)
   bool from_cookie = false;
+  bool fast_open = false;  // a TFO child still in SYN-RECEIVED (RFC 7413)
+  bool syn_data = false;   // the SYN's data was accepted (Linux SYN_DATA)
 };
 
 // Readiness notification: the stack calls these from receive()/advance()
@@ -244,6 +263,12 @@ class Stack {
   void close_listener(ListenerId listener, Time now);
   [[nodiscard]] uint32_t accept_queue_length(ListenerId listener) const;
   [[nodiscard]] uint32_t syn_queue_length(ListenerId listener) const;
+  // Replaces a listener's TFO options (Linux setsockopt TCP_FASTOPEN /
+  // TCP_FASTOPEN_KEY on a listening socket). TFO children already created
+  // keep counting against the new queue_length.
+  Error set_fast_open(ListenerId listener, const FastOpenOptions& options);
+  // TFO children of this listener still in SYN-RECEIVED.
+  [[nodiscard]] uint32_t fast_open_pending(ListenerId listener) const;
 
   // Active open (SYN-SENT); used by the in-memory two-stack tests.
   // `local.addr` must be one of ours (not 0); `local.port` 0 picks an

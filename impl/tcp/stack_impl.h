@@ -6,6 +6,8 @@
 //                  (Linux tcp_check_req, reqsk timer)
 //   child.cc       child creation and accept queue admission
 //                  (Linux syn_recv_sock, inet_csk_complete_hashdance)
+//   fast_open.cc   TCP Fast Open on a SYN: cookie check, TFO child
+//                  (Linux tcp_try_fastopen)
 //   time_wait.cc   TIME-WAIT records (Linux tcp_timewait_state_process)
 //   connect.cc     active open: port choice and the SYN (Linux tcp_v4_connect)
 #pragma once
@@ -115,10 +117,34 @@ struct Stack::Impl {
                      uint64_t hash, Time now);
   bool cookies_recent(const Listener& l, Time now) const;
 
+  // fast_open.cc (Linux tcp_try_fastopen, tcp_fastopen_create_child)
+  struct FastOpenDecision {
+    bool create_child = false;
+    // The cookie the TFO child's SYN-ACK carries (the client's was made
+    // with the backup key), and the one a normal SYN-ACK carries (the
+    // client asked for one or sent a wrong one; or no child could be made).
+    std::optional<wire::FastOpenCookie> child_cookie;
+    std::optional<wire::FastOpenCookie> cookie;
+  };
+  FastOpenDecision fast_open_decide(uint32_t l, const wire::Segment& syn,
+                                    const FourTuple& t);
+  // Creates the TFO child and sends its SYN-ACK; false when no socket slot
+  // is free (the SYN then gets a normal handshake).
+  bool fast_open_child(uint32_t l, const wire::Segment& syn, const FourTuple& t,
+                       uint64_t hash, const SynOptions& o, uint32_t iss,
+                       uint32_t ts_offset,
+                       const std::optional<wire::FastOpenCookie>& cookie,
+                       Time now);
+  // A TFO child that left SYN-RECEIVED (or is being freed) stops counting
+  // against its listener's queue_length.
+  void settle_fast_open(uint32_t s);
+
   // check_req.cc
   Verdict request_segment(uint32_t r, const wire::Segment& seg, uint64_t hash,
                           Time now);
-  void send_synack(const RequestSock& r, Time now);
+  void send_synack(
+      const RequestSock& r, Time now,
+      const std::optional<wire::FastOpenCookie>& cookie = std::nullopt);
   void send_request_ack(const RequestSock& r, Time now);
   void request_timer(uint32_t r, Time now);
   void free_request(uint32_t r, uint64_t hash);

@@ -11,6 +11,10 @@
 namespace tcpref::tcp {
 
 void Connection::send_syn(ConnectionEnv& env) {
+  if (fast_open) {
+    send_fast_open_synack(env);
+    return;
+  }
   wire::Segment s = make_segment(wire::flags::kSyn, env);
   s.seq = iss;
   s.ack = 0;
@@ -101,6 +105,7 @@ ConnectionResult Connection::on_syn_sent(const wire::Segment& seg,
 ConnectionResult Connection::on_syn_received(const wire::Segment& seg,
                                              ConnectionEnv& env) {
   using namespace wire::flags;
+  if (fast_open) return on_fast_open_syn_received(seg, env);
   Counters& c = env.counters;
   if (seg.has(kRst)) {
     ++c.InRsts;

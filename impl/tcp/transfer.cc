@@ -55,10 +55,15 @@ IoResult Connection::write(std::span<const uint8_t> data, ConnectionEnv& env) {
     if (timed_out) return {0, Error::kTimedOut};
     return {0, peer_reset ? Error::kConnectionReset : Error::kNotConnected};
   }
-  if (state == TcpState::kSynSent || state == TcpState::kSynReceived) {
+  // RFC 7413 §4.2.2: a TFO server may send before the handshake completes.
+  const bool fast_open_early = state == TcpState::kSynReceived && fast_open;
+  if ((state == TcpState::kSynSent || state == TcpState::kSynReceived) &&
+      !fast_open_early) {
     return {0, Error::kWouldBlock};
   }
-  if (fin_queued || !may_write(state)) return {0, Error::kClosed};
+  if (fin_queued || !(may_write(state) || fast_open_early)) {
+    return {0, Error::kClosed};
+  }
   const uint32_t n = tx.append(data);
   if (n == 0) return {0, data.empty() ? Error::kOk : Error::kWouldBlock};
   transmit(env);
@@ -89,7 +94,7 @@ void Connection::send_data(uint32_t seq, uint32_t len, bool fin,
 }
 
 void Connection::transmit(ConnectionEnv& env, uint32_t cwnd_extra) {
-  if (!sends(state)) return;
+  if (!sends(state) && !(state == TcpState::kSynReceived && fast_open)) return;
   if (seq_before(rtx_nxt, snd_una)) rtx_nxt = snd_una;
   const uint32_t data_end = snd_una + tx.size();
   const uint32_t smss = send_mss();
@@ -322,14 +327,6 @@ ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
     return ConnectionEvent::kNone;
   }
   ++c.TCPTimeouts;
-  fprintf(
-      stderr,
-      "RTO t=%ld una=%u nxt=%u flight=%u cwnd=%u rec=%d dups=%u high_rxt=%d "
-      "rtx=%d wnd=%u rto=%ld retr=%d probe_out=%d sacked_empty=%d\n",
-      (long)env.now.count() / 1000, snd_una, snd_nxt, snd_nxt - snd_una,
-      cc.cwnd(), cc.in_recovery(), cc.duplicate_acks(),
-      (int)(high_rxt - snd_una), (int)(rtx_nxt - snd_una), snd_wnd,
-      (long)rtt.rto().count() / 1000, retransmits, probe_out, sacked.empty());
   const bool user_timeout = stalled_since != Time{0} &&
                             env.now - stalled_since >= env.config.user_timeout;
   // Linux tcp_orphan_retries bounds how long a FIN is retransmitted.

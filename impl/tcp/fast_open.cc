@@ -1,0 +1,115 @@
+// TCP Fast Open on a listener's SYN (RFC 7413 §4.2.2; Linux
+// tcp_try_fastopen and tcp_fastopen_create_child): the cookie check, the
+// pending-children limit, and the TFO child itself.
+#include "impl/tcp/fast_open_cookie.h"
+#include "impl/tcp/stack_impl.h"
+
+namespace tcpref::tcp {
+
+Stack::Impl::FastOpenDecision Stack::Impl::fast_open_decide(
+    uint32_t l, const wire::Segment& syn, const FourTuple& t) {
+  const Listener& L = listeners[l];
+  const FastOpenOptions& fo = L.options.fast_open;
+  const std::optional<wire::FastOpenCookie>& sent = syn.options.fast_open;
+  FastOpenDecision d;
+  if (sent && sent->length == 0) ++counters.TCPFastOpenCookieReqd;
+  // Neither data nor the option: nothing to do with TFO.
+  if (syn.payload.empty() && !sent) return d;
+  // RFC 7413 §5.1: a bound on pending TFO children; beyond it, a normal
+  // handshake (and no cookie, as Linux).
+  if (L.fast_open_pending >= fo.queue_length) {
+    ++counters.TCPFastOpenListenOverflow;
+    return d;
+  }
+  if (fo.cookie_not_required) {
+    d.create_child = true;
+    return d;
+  }
+  if (!sent) return d;  // data without the option: ignored (§4.2.2)
+  const bool experimental = sent->experimental;
+  const auto primary = fast_open_cookie(fo.key, t.remote.addr, t.local.addr);
+  d.cookie = fast_open_option(primary, experimental);
+  if (sent->length == 0) return d;  // a cookie request (§4.1.2)
+  if (fast_open_cookie_matches(*sent, primary)) {
+    d.create_child = true;
+  } else if (fo.backup_key &&
+             fast_open_cookie_matches(
+                 *sent, fast_open_cookie(*fo.backup_key, t.remote.addr,
+                                         t.local.addr))) {
+    // Valid under the old key: accept, and hand out the current cookie.
+    ++counters.TCPFastOpenPassiveAltKey;
+    d.create_child = true;
+    d.child_cookie = d.cookie;
+  } else {
+    ++counters.TCPFastOpenPassiveFail;  // §4.2.2: invalid, data not taken
+  }
+  return d;
+}
+
+bool Stack::Impl::fast_open_child(
+    uint32_t l, const wire::Segment& syn, const FourTuple& t, uint64_t hash,
+    const SynOptions& o, uint32_t iss, uint32_t ts_offset,
+    const std::optional<wire::FastOpenCookie>& cookie, Time now) {
+  const std::optional<uint32_t> s = sockets.allocate();
+  if (!s) return false;
+  Listener& L = listeners[l];
+  Connection& c = sockets[*s];
+  c.tuple = t;
+  c.iss = iss;
+  c.irs = syn.seq;
+  // SND.UNA starts past our SYN: data we send before the handshake's ACK
+  // follows it, and the send buffer counts from SND.UNA.
+  c.snd_una = c.snd_nxt = iss + 1;
+  c.rcv_nxt = syn.seq + 1;
+  c.mss = o.mss;
+  c.wscale_ok = o.wscale_ok;
+  c.snd_wscale = o.wscale_ok ? o.snd_wscale : 0;
+  c.rcv_wscale = o.wscale_ok ? o.rcv_wscale : 0;
+  c.sack_ok = o.sack_ok;
+  c.ts_ok = o.ts_ok;
+  c.ecn_ok = o.ecn_ok;
+  c.ts_recent = o.ts_recent;
+  c.ts_offset = ts_offset;
+  c.listener = static_cast<uint16_t>(l);
+  c.fast_open = true;
+  c.tfo_counted = true;
+  // Linux allows a TFO child one SYN-ACK retransmission more than a
+  // request sock (tcp_fastopen_synack_timer).
+  c.synack_retries = static_cast<uint8_t>(L.options.synack_retries + 1);
+  attach_buffers(*s);
+  // RFC 7323 §2.2: the SYN's window is never scaled.
+  c.snd_wnd = c.max_snd_wnd = syn.window;
+  c.snd_wl1 = syn.seq;
+  c.snd_wl2 = c.snd_una;
+  c.start_transfer(config);
+  c.set_state(TcpState::kSynReceived, counters);
+  // RFC 7413 §4.2.2: the SYN's data goes to the application at once.
+  const uint32_t taken = c.rx.push(syn.payload);
+  c.rcv_nxt += taken;
+  c.syn_data = taken > 0;
+  c.rcv_adv = c.rcv_nxt + synack_window(config);
+  c.hashed = true;
+  socket_index.insert(*s, hash);
+  L.accept_queue.push(*s, sockets);
+  ++L.fast_open_pending;
+  ++counters.TCPFastOpenPassive;
+  ++counters.PassiveOpens;
+
+  ConnectionEnv e = env(now);
+  c.send_fast_open_synack(e, cookie);
+  c.timer_due = now + config.synack_initial_rto;
+  sync_socket_timer(*s);
+  if (observer != nullptr) {
+    observer->on_ready(ListenerId{l}, ready::kAcceptable);
+  }
+  return true;
+}
+
+void Stack::Impl::settle_fast_open(uint32_t s) {
+  Connection& c = sockets[s];
+  if (!c.tfo_counted || c.state == TcpState::kSynReceived) return;
+  c.tfo_counted = false;
+  --listeners[c.listener].fast_open_pending;
+}
+
+}  // namespace tcpref::tcp
