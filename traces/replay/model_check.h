@@ -1,9 +1,11 @@
 // Checks a recorded server against the model, one connection at a time.
 //
 // Each client segment is fed to the model (Concrete step) as the input it
-// stands for; the server segments that follow it, up to the client's next
-// segment, must be the model's outputs, compared as impl/refinement compares
-// impl's (abstraction.h). What the model leaves open is resolved from the
+// stands for; the server segments that follow it must be the model's outputs,
+// in order, compared as impl/refinement compares impl's (abstraction.h). A
+// reply may show after client segments already in flight when the server
+// sent it (capture order on lo is the senders' order); it stays owed until
+// the server sends it, a timer falls due or the trace ends. What the model leaves open is resolved from the
 // trace, as impl/refinement's driver resolves it:
 //  - the ISS of a request sock is the recorded SYN-ACK's (ISN choice is
 //    outside the model); a cookie SYN-ACK compares as "a cookie" and the
