@@ -298,5 +298,35 @@ TEST(ExpiryTraces, ARequestExpiresAfterItsLastRetransmission) {
   }
 }
 
+// listen(2), four SYNs nobody completes: Linux's SYN queue takes three
+// (backlog + 1), the fourth gets a cookie (syncookies=1) whose ACK makes a
+// child. With the pre-6.13 limit (= backlog) the third would get the cookie,
+// and its SYN-ACK retransmission (a cookie has no timer) disagrees.
+TEST(BacklogTrace, LinuxSynQueueTakesBacklogPlusOne) {
+  const std::string path = "traces/pcaps/linux_syn_queue_overflow_cookies.pcap";
+  ServerConfig c = config_for(path);
+  ASSERT_EQ(c.backlog, 2u);
+  const CheckReport r = check(load(path), c);
+  ASSERT_TRUE(r.ok()) << dump(r);
+  ASSERT_EQ(r.listeners[0].connections.size(), 4u);
+  uint32_t cookies = 0, cookie_children = 0;
+  for (const ConnectionReport& conn : r.listeners[0].connections) {
+    for (model::Transition t : conn.transitions) {
+      cookies += t == model::Transition::kListenSynCookie;
+      cookie_children += t == model::Transition::kListenAckCookie;
+    }
+  }
+  EXPECT_EQ(cookies, 1u);
+  EXPECT_EQ(cookie_children, 1u);
+  const auto& fourth = r.listeners[0].connections[3].transitions;
+  EXPECT_NE(std::find(fourth.begin(), fourth.end(),
+                      model::Transition::kListenSynCookie),
+            fourth.end());
+
+  c.syn_queue_limit = c.backlog;
+  const CheckReport old = check(load(path), c);
+  EXPECT_NE(old.first_failure(), nullptr) << dump(old);
+}
+
 }  // namespace
 }  // namespace tcpref::traces

@@ -13,6 +13,8 @@ namespace {
 
 using namespace wire::flags;
 
+constexpr tcp::Time kTimerJitter = std::chrono::milliseconds(1);
+
 struct TupleLess {
   bool operator()(const tcp::FourTuple& a, const tcp::FourTuple& b) const {
     return std::tie(a.local.addr, a.local.port, a.remote.addr, a.remote.port) <
@@ -116,7 +118,11 @@ class Replayer {
       return a.first->number < b.first->number;
     });
     for (const auto& [t, li] : events) {
-      stack_.advance(t->time);
+      // The recording server's timers may fire a little before its own pcap
+      // stamps say they are due (its clock is read before it stamps), so
+      // tcpref's clock is a jitter ahead at each recorded server segment.
+      now_ = std::max(now_, t->from_client ? t->time : t->time + kTimerJitter);
+      stack_.advance(now_);
       collect();
       const tcp::FourTuple tuple = tuple_of(*t);
       if (t->from_client) {
@@ -189,7 +195,7 @@ class Replayer {
     const size_t n = wire::emit(s, buf);
     if (n == 0) return;
     ++report_.client_packets;
-    (void)stack_.receive({buf.data(), n}, t.time);
+    (void)stack_.receive({buf.data(), n}, now_);
   }
 
   // The recorded server's application, as its segments show it.
@@ -205,19 +211,19 @@ class Replayer {
     if (s.has(kRst) && !p.socket.valid() && !listener_closed_[li] &&
         stack_.inspect(tuple).kind == tcp::RecordKind::kChildQueued) {
       // Only the listener's close resets a child nobody accepted.
-      stack_.close_listener(listener, t.time);
+      stack_.close_listener(listener, now_);
       listener_closed_[li] = true;
       return;
     }
     const bool acts =
         !s.payload.empty() || s.has(kFin) || (s.has(kRst) && p.socket.valid());
     if (!acts) return;
-    if (!p.socket.valid()) accept_until(tuple, listener, t.time);
+    if (!p.socket.valid()) accept_until(tuple, listener, now_);
     if (!p.socket.valid()) return;
-    drain(p, t.time);  // the recorded application read what it was sent
+    drain(p, now_);  // the recorded application read what it was sent
     if (!s.payload.empty()) write(p, t);
-    if (s.has(kFin)) (void)stack_.close(p.socket, t.time);
-    if (s.has(kRst)) (void)stack_.abort(p.socket, t.time);
+    if (s.has(kFin)) (void)stack_.close(p.socket, now_);
+    if (s.has(kRst)) (void)stack_.abort(p.socket, now_);
   }
 
   void drain(Pair& p, tcp::Time now) {
@@ -249,7 +255,7 @@ class Replayer {
       next += static_cast<uint32_t>(u.seg.payload.size());
       pushed = u.seg.has(kPsh) || u.seg.has(kFin);
     }
-    (void)stack_.write(p.socket, text, t.time);
+    (void)stack_.write(p.socket, text, now_);
     p.written_to = next;
   }
 
@@ -342,6 +348,7 @@ class Replayer {
   std::vector<bool> listener_closed_;  // by the recorded application
   // Per 4-tuple, its incarnations in order (the last is current).
   std::map<tcp::FourTuple, std::vector<Pair>, TupleLess> pairs_;
+  tcp::Time now_{0};  // tcpref's clock: the pcap's, never going back
   ReplayReport report_;
 };
 

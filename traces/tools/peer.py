@@ -34,6 +34,12 @@ def serve(server, scenario):
         s.close()
         time.sleep(0.5)
         return
+    if scenario == "syn_queue_overflow":  # never accepts; closes at 2.5 s
+        s = listener(server, 2)
+        time.sleep(2.5)
+        s.close()
+        time.sleep(1.5)
+        return
     if scenario in ("rst_in_syn_recv", "synack_retransmit", "request_expiry"):
         s = listener(server)  # never accepts
         time.sleep({"rst_in_syn_recv": 3, "synack_retransmit": 10}.get(scenario, 11))
@@ -78,32 +84,59 @@ def scapy_syn(server, client, sport):
     )
 
 
-def late_ack(server, client, sport, delay):
-    """SYN, then the ACK of the SYN-ACK `delay` seconds later (after the
-    request expired). The SYN-ACK is read from a raw socket (a copy of every
-    TCP segment this host receives; works on lo and TUN alike)."""
-    from scapy.all import IP, TCP, L3RawSocket, conf, send
-
-    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
-    raw.settimeout(3)
-    scapy_syn(server, client, sport)
-    deadline = time.monotonic() + 3
-    iss = None
-    while iss is None and time.monotonic() < deadline:
-        ip = raw.recv(65535)
+def synack_iss(raw, sport, deadline):
+    """The ISS of the first SYN-ACK to `sport` seen on `raw` by `deadline`."""
+    while time.monotonic() < deadline:
+        try:
+            ip = raw.recv(65535)
+        except socket.timeout:
+            return None
         tcp = ip[(ip[0] & 15) * 4 :]
         src, dst = struct.unpack("!HH", tcp[:4])
         if src == PORT and dst == sport and tcp[13] & 0x12 == 0x12:
-            iss = struct.unpack("!I", tcp[4:8])[0]
-    if iss is None:
-        sys.exit("late_ack: no SYN-ACK")
-    time.sleep(delay)
+            return struct.unpack("!I", tcp[4:8])[0]
+    return None
+
+
+def scapy_ack(server, client, sport, iss):
+    from scapy.all import IP, TCP, L3RawSocket, conf, send
+
     conf.L3socket = L3RawSocket
     send(
         IP(src=client, dst=server)
         / TCP(sport=sport, dport=PORT, flags="A", seq=1001, ack=(iss + 1) % 2**32),
         verbose=False,
     )
+
+
+def syn_flood(server, client):
+    """Four SYNs no socket sent, 50 ms apart, on a listen(2) server whose SYN
+    queue takes three: the fourth finds it full (a cookie, or a drop); an ACK
+    answers the last SYN-ACK, if any."""
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    raw.settimeout(1)
+    last = 42103
+    for sport in range(42100, last + 1):
+        scapy_syn(server, client, sport)
+        time.sleep(0.05)
+    iss = synack_iss(raw, last, time.monotonic() + 0.5)
+    if iss is not None:
+        scapy_ack(server, client, last, iss)
+    time.sleep(3)
+
+
+def late_ack(server, client, sport, delay):
+    """SYN, then the ACK of the SYN-ACK `delay` seconds later (after the
+    request expired). The SYN-ACK is read from a raw socket (a copy of every
+    TCP segment this host receives; works on lo and TUN alike)."""
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    raw.settimeout(3)
+    scapy_syn(server, client, sport)
+    iss = synack_iss(raw, sport, time.monotonic() + 3)
+    if iss is None:
+        sys.exit("late_ack: no SYN-ACK")
+    time.sleep(delay)
+    scapy_ack(server, client, sport, iss)
     time.sleep(0.5)
 
 
@@ -133,6 +166,9 @@ def connect(server, client, scenario):
     if scenario == "synack_retransmit":  # the client never ACKs
         scapy_syn(server, client, 42001)
         time.sleep(9)
+        return
+    if scenario == "syn_queue_overflow":
+        syn_flood(server, client)
         return
     if scenario == "request_expiry":  # 2 retries: expired 7 s after the SYN
         late_ack(server, client, 42002, 9.5)

@@ -41,7 +41,7 @@ drops() {
     syn_retransmit)  # the client never sees the first SYN-ACK (it is captured)
       $IPT -A INPUT -p tcp -s "$SERVER" --sport 80 --tcp-flags SYN,ACK SYN,ACK \
         -m quota --quota 60 -j DROP ;;
-    synack_retransmit|request_expiry)  # the client kernel's RST never leaves (nor is captured)
+    synack_retransmit|request_expiry|syn_queue_overflow)  # the client kernel's RST never leaves (nor is captured)
       $IPT -A OUTPUT -p tcp -s "$CLIENT" --tcp-flags RST RST -j DROP ;;
   esac
 }
@@ -83,3 +83,5 @@ record synack_retransmit synack_retransmit 'backlog=8\nsynack_retries=2\n' \
 record request_expiry request_expiry 'backlog=8\nsynack_retries=2\n' \
   tcp_synack_retries=2
 record time_wait_expiry time_wait_expiry 'backlog=8\n'
+record syn_queue_overflow syn_queue_overflow 'syncookies=0\nbacklog=2\n' tcp_syncookies=0
+record syn_queue_overflow_cookies syn_queue_overflow 'syncookies=1\nbacklog=2\n' tcp_syncookies=1

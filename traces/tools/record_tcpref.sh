@@ -51,7 +51,7 @@ drops() {
       # retransmits its SYN. 60 bytes each (MSS, SACK, TS, WS).
       $IPT -A INPUT -p tcp -s "$SERVER" --sport 80 --tcp-flags SYN,ACK SYN,ACK \
         -m quota --quota 120 -j DROP ;;
-    synack_retransmit|request_expiry)  # the client kernel's RST never reaches tcpref
+    synack_retransmit|request_expiry|syn_queue_overflow)  # the client kernel's RST never reaches tcpref
       $IPT -A OUTPUT -p tcp -s "$CLIENT" --tcp-flags RST RST -j DROP ;;
   esac
 }
@@ -119,3 +119,7 @@ record synack_retransmit synack_retransmit close 'synack_retries=2\n' \
 record request_expiry request_expiry close 'synack_retries=2\n' \
   --synack-retries 2 --
 record time_wait_expiry time_wait_expiry close ''
+record syn_queue_overflow syn_queue_overflow hold 'syncookies=0\nbacklog=2\nsyn_queue_limit=3\n' \
+  --backlog 2 --syn-backlog 3 --syncookies off --
+record syn_queue_overflow_cookies syn_queue_overflow hold 'syncookies=1\nbacklog=2\nsyn_queue_limit=3\n' \
+  --backlog 2 --syn-backlog 3 --syncookies auto --
