@@ -19,6 +19,7 @@
 #include "traces/packetdrill/parser.h"
 #include "traces/packetdrill/syscalls.h"
 #include "traces/packetdrill/sysctl.h"
+#include "traces/packetdrill/tcp_info.h"
 
 namespace tcpref::packetdrill {
 namespace {
@@ -96,7 +97,7 @@ class Executor {
       }
       // A blocking call returns before the next system call starts (they
       // run one at a time, as in packetdrill) or once its end time passed.
-      if (pending_ && (lo > *pending_->spec->end_us ||
+      if (pending_ && (lo > pending_->end ||
                        std::holds_alternative<SyscallSpec>(e.action))) {
         if (Stop s = complete_pending()) return *s;
       }
@@ -113,13 +114,11 @@ class Executor {
       } else {
         run_timers_until(lo);
         if (const auto* s = std::get_if<SyscallSpec>(&e.action)) {
-          if (Stop st = syscall(e, *s)) return *st;
+          if (Stop st = syscall(e, *s, base)) return *st;
         } else if (const auto* sh = std::get_if<ShellSpec>(&e.action)) {
           if (Stop st = shell(e, *sh)) return *st;
         } else {
-          return *unsupported(e.line,
-                              "python block (%{ }%, asserts on "
-                              "tcp_info)");
+          if (Stop st = code(e, std::get<CodeSpec>(e.action))) return *st;
         }
       }
       base = (any || e.time->kind == EventTime::Kind::kAbsoluteRange ||
@@ -348,9 +347,6 @@ class Executor {
     if (spec.flags & tcp_flag::kAe)
       return unsupported(e.line, "AccECN (AE flag)");
     for (const TcpOptionSpec& o : spec.options) {
-      if (o.kind == TcpOptionSpec::Kind::kFastOpen ||
-          o.kind == TcpOptionSpec::Kind::kFastOpenExp)
-        return unsupported(e.line, "TCP Fast Open (FO option)");
       if (o.kind == TcpOptionSpec::Kind::kMd5)
         return unsupported(e.line, "TCP MD5 signature option");
       if (o.kind == TcpOptionSpec::Kind::kUnknown)
@@ -398,6 +394,20 @@ class Executor {
     return std::nullopt;
   }
 
+  // ---- %{ python }%: the tcp_info asserts the runner can evaluate ----
+
+  Stop code(const Event& e, const CodeSpec& c) {
+    const TcpInfoAssert a = parse_tcp_info_assert(c.code);
+    if (!a.ok) return unsupported(e.line, "python block (" + a.why + ")");
+    const std::optional<tcp::ConnectionView> v =
+        stack_ ? sockets_.under_test(*stack_) : std::nullopt;
+    const tcp::ConnectionView info = v.value_or(tcp::ConnectionView{});
+    std::string why;
+    if (!check_tcp_info_assert(a, info, why)) return fail(e.line, why);
+    note("python assert holds: " + a.text);
+    return std::nullopt;
+  }
+
   // ---- system calls ----
 
   Stop stop_for(int line, const CallResult& r) {
@@ -407,7 +417,9 @@ class Executor {
     return std::nullopt;
   }
 
-  Stop syscall(const Event& e, const SyscallSpec& s) {
+  // `base` is what a relative time counts from: packetdrill reads the end
+  // of "+t...end" from the same base as its start.
+  Stop syscall(const Event& e, const SyscallSpec& s, int64_t base) {
     for (const Expr& arg : s.args)
       if (has_flag(arg, "MSG_FASTOPEN"))
         return unsupported(e.line,
@@ -417,7 +429,9 @@ class Executor {
       if (s.name != "accept" && s.name != "connect" && s.name != "read" &&
           s.name != "recv")
         return unsupported(e.line, "blocking " + s.name + "()");
-      pending_ = Pending{&e, &s, std::nullopt};
+      const bool relative = e.time->kind == EventTime::Kind::kRelative;
+      pending_ =
+          Pending{&e, &s, (relative ? base : 0) + *s.end_us, std::nullopt};
       if (s.name == "connect")
         return stop_for(
             e.line, sockets_.start_connect(s, ensure_stack(), knobs_, now()));
@@ -433,6 +447,7 @@ class Executor {
   struct Pending {
     const Event* event;
     const SyscallSpec* spec;
+    int64_t end;  // absolute
     std::optional<int64_t> ready_at;
   };
 
@@ -445,7 +460,7 @@ class Executor {
   Stop complete_pending() {
     const Event& e = *pending_->event;
     const SyscallSpec& s = *pending_->spec;
-    const int64_t end = *s.end_us;
+    const int64_t end = pending_->end;
     if (!pending_->ready_at) {
       run_timers_until(end);
       note_pending_ready();
@@ -506,7 +521,11 @@ Result run_script(const Script& script, const RunOptions& options) {
   return Executor(script, options).run();
 }
 
-Result run_file(const std::string& path, const RunOptions& options) {
+Result run_file(const std::string& path, const RunOptions& given) {
+  // packetdrill's run_all.py defines the cookie Linux makes for the default
+  // addresses under defaults.sh's key (IPv4).
+  RunOptions options = given;
+  options.defines.try_emplace("TFO_COOKIE", "3021b9d889017eeb");
   std::ifstream in(path);
   if (!in) return Result{Outcome::kError, 0, "cannot read " + path};
   std::ostringstream text;

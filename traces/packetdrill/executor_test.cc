@@ -43,7 +43,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"synack_retransmit.pkt", Outcome::kPass, 0, ""},
                       Case{"time_wait.pkt", Outcome::kPass, 0, ""},
                       Case{"options_negotiation.pkt", Outcome::kPass, 0, ""},
-                      Case{"timestamps_off.pkt", Outcome::kPass, 0, ""}));
+                      Case{"timestamps_off.pkt", Outcome::kPass, 0, ""},
+                      Case{"fast_open.pkt", Outcome::kPass, 0, ""}));
 
 INSTANTIATE_TEST_SUITE_P(
     Mutants, Scripts,
@@ -57,7 +58,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"mutant_extra_packet.pkt", Outcome::kFail, 15,
              "expected flags F. got P."},
         Case{"mutant_wrong_option.pkt", Outcome::kFail, 9,
-             "got <mss 1460,nop,wscale 7>"}));
+             "got <mss 1460,nop,wscale 7>"},
+        Case{"mutant_fast_open_cookie.pkt", Outcome::kFail, 13,
+             "TCP option 34 value"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Others, Scripts,
@@ -161,12 +164,15 @@ TEST(Executor, UnsupportedFeaturesAreNamed) {
   };
   EXPECT_NE(reason("--ip_version=ipv6\n0 close(3) = 0\n").find("IPv6"),
             std::string::npos);
-  EXPECT_NE(reason(std::string(kListen) + "+0 < S 0:0(0) win 1 <FO 0a0b0c0d>\n")
+  // TFO's client side and tcp_info fields without a ConnectionView twin.
+  EXPECT_NE(reason("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                   "+0 setsockopt(3, SOL_TCP, TCP_FASTOPEN_CONNECT, [1], 4) "
+                   "= 0\n")
                 .find("TCP Fast Open"),
             std::string::npos);
-  EXPECT_NE(reason("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
-                   "+0 setsockopt(3, SOL_TCP, TCP_FASTOPEN, [1], 4) = 0\n")
-                .find("TCP Fast Open"),
+  EXPECT_NE(reason(std::string(kListen) +
+                   "+0 %{ assert tcpi_snd_cwnd == 10, tcpi_snd_cwnd }%\n")
+                .find("tcp_info field tcpi_snd_cwnd"),
             std::string::npos);
   EXPECT_NE(reason("`sysctl -q net.ipv4.tcp_rto_max_ms=1000`\n"
                    "0 close(3) = 0\n")

@@ -1,6 +1,7 @@
 #include "traces/packetdrill/syscalls.h"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <vector>
 
@@ -173,6 +174,81 @@ CallResult Sockets::start_connect(const SyscallSpec& s, tcp::Stack& stack,
   return done(0);
 }
 
+tcp::FastOpenOptions Sockets::fast_open_for(const Fd& fd, const Knobs& knobs) {
+  // Linux: TFO needs the server bit; the pending limit is the socket
+  // option's, else with the 0x400 bit the listen backlog.
+  tcp::FastOpenOptions o;
+  if ((knobs.fastopen & tfo_bit::kServerEnable) == 0) return o;
+  int64_t qlen = fd.fastopen_qlen;
+  if (qlen == 0 && (knobs.fastopen & tfo_bit::kWithoutSockopt) != 0)
+    qlen = fd.backlog;
+  o.queue_length = static_cast<uint32_t>(std::clamp<int64_t>(qlen, 0, 65535));
+  o.cookie_not_required = (knobs.fastopen & tfo_bit::kCookieNotRequired) != 0;
+  o.key = fd.fastopen_key.value_or(knobs.fastopen_key);
+  if (!fd.fastopen_key) o.backup_key = knobs.fastopen_backup_key;
+  return o;
+}
+
+namespace {
+// "\xf7\x63..." as the script writes it → bytes.
+std::optional<std::vector<uint8_t>> unescape(std::string_view text) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '\\') {
+      out.push_back(static_cast<uint8_t>(text[i++]));
+      continue;
+    }
+    if (i + 4 > text.size() || text[i + 1] != 'x') return std::nullopt;
+    uint8_t b = 0;
+    const auto [p, ec] =
+        std::from_chars(text.data() + i + 2, text.data() + i + 4, b, 16);
+    if (ec != std::errc() || p != text.data() + i + 4) return std::nullopt;
+    out.push_back(b);
+    i += 4;
+  }
+  return out;
+}
+}  // namespace
+
+CallResult Sockets::fastopen_option(const SyscallSpec& s,
+                                    const std::string& opt, Fd& fd,
+                                    tcp::Stack& stack, const Knobs& knobs) {
+  if (fd.kind == Fd::Kind::kConnection)
+    return error(tcp::Error::kInvalidArgument);
+  if (opt == "TCP_FASTOPEN") {
+    const auto qlen = array_int(s, 3);
+    if (!qlen) return unsupported("setsockopt TCP_FASTOPEN value");
+    if (*qlen < 0) return error(tcp::Error::kInvalidArgument);
+    fd.fastopen_qlen = *qlen;
+  } else {
+    // Linux takes 16 bytes (a primary key) or 32 (primary and backup).
+    const auto len = int_arg(s, 4);
+    if (s.args.size() < 4 || s.args[3].kind != Expr::Kind::kString || !len)
+      return unsupported("setsockopt TCP_FASTOPEN_KEY value");
+    const auto bytes = unescape(s.args[3].text);
+    if (!bytes) return unsupported("setsockopt TCP_FASTOPEN_KEY escapes");
+    if (*len != 16 || bytes->size() < 16)
+      return error(tcp::Error::kInvalidArgument);
+    std::array<uint8_t, 16> key{};
+    std::copy_n(bytes->begin(), 16, key.begin());
+    fd.fastopen_key = key;
+  }
+  if (fd.kind == Fd::Kind::kListener) {
+    const tcp::Error err =
+        stack.set_fast_open(fd.listener, fast_open_for(fd, knobs));
+    if (err != tcp::Error::kOk) return error(err);
+  }
+  return done(0);
+}
+
+std::optional<tcp::ConnectionView> Sockets::under_test(
+    const tcp::Stack& stack) const {
+  const auto it = fds_.find(under_test_);
+  if (it == fds_.end() || it->second.kind != Fd::Kind::kConnection)
+    return std::nullopt;
+  return stack.inspect(tuple(it->second));
+}
+
 CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
                          const Knobs& knobs, tcp::Time now, bool completing) {
   const std::string& n = s.name;
@@ -189,6 +265,7 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     current_ = fd.addressing;
     const int64_t number = new_fd(s);
     fds_[number] = fd;
+    under_test_ = number;
     return done(number);
   }
   Fd* fd = find(s);
@@ -201,6 +278,10 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     const std::string opt = word_arg(s, 2);
     if (opt == "SO_REUSEADDR" || opt == "SO_REUSEPORT")
       return done(0);  // no port reuse conflicts in-process
+    if (opt == "TCP_FASTOPEN" || opt == "TCP_FASTOPEN_KEY") {
+      if (stack == nullptr) return unsupported("setsockopt before any stack");
+      return fastopen_option(s, opt, *fd, *stack, knobs);
+    }
     if (opt.starts_with("TCP_FASTOPEN"))
       return unsupported("TCP Fast Open (setsockopt " + opt + ")");
     return unsupported("setsockopt " + opt);
@@ -222,6 +303,8 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     lo.backlog = static_cast<uint32_t>(backlog);
     // Linux sends cookies once request socks reach the backlog.
     lo.syn_queue_limit = static_cast<uint32_t>(std::max<int64_t>(backlog, 1));
+    fd->backlog = backlog;
+    lo.fast_open = fast_open_for(*fd, knobs);
     tcp::Error err = tcp::Error::kOk;
     const tcp::ListenerId id =
         stack->listen({fd->addressing.local_addr, kLocalPort}, lo, &err);
@@ -250,6 +333,7 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
                         t->remote.port};
     const int64_t number = new_fd(s);
     fds_[number] = child;
+    under_test_ = number;
     return done(number);
   }
   if (n == "connect") {

@@ -5,8 +5,10 @@
 // unsupported, by name.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +63,11 @@ class Sockets {
 
   // The connection inbound packets belong to and outbound ones must use.
   const Addressing& current() const { return current_; }
+  // packetdrill's "socket under test", whose tcp_info %{ python }% blocks
+  // read: the last socket created or accepted. nullopt when it is not a
+  // connection (a listener, a fresh socket, or closed).
+  [[nodiscard]] std::optional<tcp::ConnectionView> under_test(
+      const tcp::Stack& stack) const;
 
  private:
   struct Fd {
@@ -71,6 +78,10 @@ class Sockets {
     tcp::SocketId socket;
     Addressing addressing;
     uint64_t bytes_read = 0;
+    // TCP Fast Open socket options (setsockopt TCP_FASTOPEN[_KEY]).
+    int64_t fastopen_qlen = 0;
+    std::optional<std::array<uint8_t, 16>> fastopen_key;
+    int64_t backlog = 0;
   };
 
   Fd* find(const SyscallSpec& s);
@@ -80,12 +91,16 @@ class Sockets {
   CallResult io(const SyscallSpec& s, Fd& fd, tcp::Stack& stack, tcp::Time now,
                 bool completing);
   CallResult query(const SyscallSpec& s, Fd& fd, const tcp::Stack& stack);
+  CallResult fastopen_option(const SyscallSpec& s, const std::string& opt,
+                             Fd& fd, tcp::Stack& stack, const Knobs& knobs);
+  static tcp::FastOpenOptions fast_open_for(const Fd& fd, const Knobs& knobs);
 
   uint32_t local_addr_;
   uint32_t remote_addr_;
   uint16_t next_remote_port_;
   Addressing current_;
   std::map<int64_t, Fd> fds_;
+  int64_t under_test_ = -1;
 };
 
 }  // namespace tcpref::packetdrill

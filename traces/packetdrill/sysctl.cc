@@ -14,7 +14,7 @@ namespace {
 // Settings that shape loss recovery, congestion control, pacing, buffers
 // for bulk data, TFO keys or device queues: nothing in them changes what
 // tcpref does in these scripts, so they are accepted and noted.
-constexpr std::array<std::string_view, 21> kIgnored = {
+constexpr std::array<std::string_view, 19> kIgnored = {
     "tcp_wmem",
     "tcp_frto",
     "tcp_dsack",
@@ -29,8 +29,6 @@ constexpr std::array<std::string_view, 21> kIgnored = {
     "tcp_pacing_ss_ratio",
     "tcp_pacing_ca_ratio",
     "tcp_notsent_lowat",
-    "tcp_fastopen",
-    "tcp_fastopen_key",
     "tcp_autocorking",
     "tcp_moderate_rcvbuf",
     "tcp_no_metrics_save",
@@ -150,6 +148,8 @@ ShellResult apply_standard_defaults(Knobs& knobs) {
         {"tcp_syn_retries", "5"},
         {"tcp_synack_retries", "5"},
         {"tcp_ecn", "0"},
+        {"tcp_fastopen", "0x70403"},
+        {"tcp_fastopen_key", "a1a1a1a1-b2b2b2b2-c3c3c3c3-d4d4d4d4"},
         {"tcp_syncookies", "1"}})
     merge(r, apply_sysctl(name, value, /*stack_started=*/false, knobs));
   return r;
@@ -197,6 +197,12 @@ ShellResult apply_line(std::string_view line,
   }
   if (cmd == "ip" && w.size() > 1 && w[1] == "tcp_metrics") {
     r.notes.push_back("ignored `ip tcp_metrics`: the stack caches no metrics");
+    return r;
+  }
+  if (cmd.starts_with("/tmp/sysctl_restore_")) {
+    // set_sysctls.py's restore script: it puts the host's sysctls back after
+    // the test; nothing to undo in-process.
+    r.notes.push_back("ignored the sysctl restore script");
     return r;
   }
   if (cmd == "tc") {
@@ -276,6 +282,21 @@ ShellResult apply_sysctl(std::string_view name, std::string_view value,
     r.notes.push_back(setting + ": window scale " + std::to_string(shift));
     return r;
   }
+  if (name == "tcp_fastopen_key") {
+    // "primary" or "primary,backup" (Linux 5.x and later).
+    const size_t comma = value.find(',');
+    const auto primary = parse_fastopen_key(value.substr(0, comma));
+    std::optional<std::array<uint8_t, 16>> backup;
+    if (comma != std::string_view::npos) {
+      backup = parse_fastopen_key(value.substr(comma + 1));
+      if (!backup) return unsupported("malformed " + setting);
+    }
+    if (!primary) return unsupported("malformed " + setting);
+    knobs.fastopen_key = *primary;
+    knobs.fastopen_backup_key = backup;
+    r.notes.push_back("applied " + setting);
+    return r;
+  }
   const auto v = to_int(value);
   if (!v) return unsupported("non-numeric " + setting);
   const auto stack_wide = [&]() -> bool {
@@ -311,6 +332,10 @@ ShellResult apply_sysctl(std::string_view name, std::string_view value,
     if (!stack_wide()) return r;
     knobs.stack.ecn = *v != 0;
     knobs.ecn_initiate = *v == 1;
+  } else if (name == "tcp_fastopen" && *v >= 0 && *v <= UINT32_MAX) {
+    // Per listener, read at listen() and setsockopt(TCP_FASTOPEN); the
+    // client bits (1, 4) and Google's 0x10000.. bits have no effect here.
+    knobs.fastopen = static_cast<uint32_t>(*v);
   } else if (name == "tcp_fin_timeout" && *v > 0) {
     if (!stack_wide()) return r;
     knobs.stack.fin_timeout = std::chrono::seconds(*v);
@@ -319,6 +344,25 @@ ShellResult apply_sysctl(std::string_view name, std::string_view value,
   }
   r.notes.push_back("applied " + setting);
   return r;
+}
+
+std::optional<std::array<uint8_t, 16>> parse_fastopen_key(
+    std::string_view text) {
+  std::array<uint8_t, 16> key{};
+  const std::string t = trim(text);
+  size_t pos = 0;
+  for (size_t word = 0; word < 4; ++word) {
+    const size_t end = word < 3 ? t.find('-', pos) : t.size();
+    if (end == std::string::npos || end == pos || end - pos > 8)
+      return std::nullopt;
+    uint32_t w = 0;
+    const auto [p, ec] = std::from_chars(t.data() + pos, t.data() + end, w, 16);
+    if (ec != std::errc() || p != t.data() + end) return std::nullopt;
+    for (size_t b = 0; b < 4; ++b)
+      key[word * 4 + b] = static_cast<uint8_t>(w >> (8 * b));
+    pos = end + 1;
+  }
+  return key;
 }
 
 ShellResult apply_shell(std::string_view command,

@@ -5,7 +5,10 @@
 // UNSUPPORTED with the command named. docs/CONFORMANCE.md lists both sets.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +23,24 @@ struct Knobs {
   // net.ipv4.tcp_ecn=1 asks connect() to request ECN, which the stack's
   // active open does not do; the executor reports that as unsupported.
   bool ecn_initiate = false;
+  // net.ipv4.tcp_fastopen bits (Linux's default 1: client only) and
+  // tcp_fastopen_key (primary, optional backup), applied per listener.
+  uint32_t fastopen = 0x1;
+  std::array<uint8_t, 16> fastopen_key{};
+  std::optional<std::array<uint8_t, 16>> fastopen_backup_key;
 };
+
+// Linux's tcp_fastopen bits the server side uses.
+namespace tfo_bit {
+inline constexpr uint32_t kServerEnable = 0x2;
+inline constexpr uint32_t kCookieNotRequired = 0x200;
+inline constexpr uint32_t kWithoutSockopt = 0x400;  // qlen = listen backlog
+}  // namespace tfo_bit
+
+// "a1a1a1a1-b2b2b2b2-c3c3c3c3-d4d4d4d4" (four hex words; each stored as
+// a little-endian machine stores it, as Linux does) → 16 key bytes.
+[[nodiscard]] std::optional<std::array<uint8_t, 16>> parse_fastopen_key(
+    std::string_view text);
 
 struct ShellResult {
   std::string unsupported;         // non-empty: why the script cannot run
