@@ -64,8 +64,18 @@ constexpr uint8_t kWindowScale = 1 << 1;
 constexpr uint8_t kSackPermitted = 1 << 2;
 constexpr uint8_t kTimestamps = 1 << 3;
 constexpr uint8_t kSack = 1 << 4;
-constexpr uint8_t kEct = 1 << 5;  // IP ECN field ECT(0)
+constexpr uint8_t kEct = 1 << 5;          // IP ECN field ECT(0)
+constexpr uint8_t kFastOpen = 1 << 6;     // TFO option (fast_open variant only)
+constexpr uint8_t kFastOpenExp = 1 << 7;  // ... as kind 254, ExID 0xF989
 }  // namespace opt
+
+// Which cookie a client puts in its TFO option.
+enum class CookieChoice : uint8_t {
+  kRequest,
+  kLastGiven,
+  kWrong,
+  kMaxValue = kWrong
+};
 
 __attribute__((format(printf, 1, 2))) void trace(const char* format, ...) {
   static const bool on = std::getenv("TCPREF_FUZZ_TRACE") != nullptr;
@@ -84,15 +94,19 @@ struct Client {
   uint32_t isn = 0;
   uint32_t snd_nxt = 0;  // its next sequence number
   uint32_t ts_offset = 0;
-  uint32_t server_iss = 0;    // from the last SYN-ACK
-  uint32_t server_nxt = 0;    // seq + SEG.LEN of the last segment received
-  uint32_t server_tsval = 0;  // to echo
+  uint32_t server_iss = 0;      // from the last SYN-ACK
+  uint32_t server_nxt = 0;      // seq + SEG.LEN of the last segment received
+  uint32_t server_tsval = 0;    // to echo
+  wire::FastOpenCookie cookie;  // the last one a SYN-ACK carried
 };
 
 class Driver {
  public:
-  explicit Driver(FuzzedDataProvider& in)
-      : in_(in), config_(decode_config(in)), stack_(config_, sink_) {
+  Driver(FuzzedDataProvider& in, fuzz::HandshakeVariant variant)
+      : in_(in),
+        variant_(variant),
+        config_(decode_config(in)),
+        stack_(config_, sink_) {
     options_.backlog = in.ConsumeIntegralInRange<uint32_t>(0, 3);
     options_.syn_queue_limit = in.ConsumeIntegralInRange<uint32_t>(1, 4);
     options_.syn_cookies = static_cast<tcp::SynCookieMode>(
@@ -100,6 +114,14 @@ class Driver {
     options_.overflow = in.ConsumeBool() ? tcp::OverflowPolicy::kReset
                                          : tcp::OverflowPolicy::kDrop;
     options_.synack_retries = in.ConsumeIntegralInRange<uint8_t>(0, 5);
+    if (variant_.fast_open) {
+      options_.fast_open.queue_length =
+          in.ConsumeIntegralInRange<uint32_t>(1, 3);
+      options_.fast_open.cookie_not_required = in.ConsumeBool();
+      for (uint8_t i = 0; i < 16; ++i) {
+        options_.fast_open.key[i] = static_cast<uint8_t>(0x5a ^ i);
+      }
+    }
     for (size_t i = 0; i < kClients; ++i) {
       Client& c = clients_[i];
       // Client 3 shares client 0's port from another address.
@@ -268,6 +290,23 @@ class Driver {
       o.sack_blocks[0] = {snd_nxt + offset(), snd_nxt + offset()};
     }
     if (opts & opt::kEct) s.tos = 0x02;
+    if (variant_.fast_open && (opts & opt::kFastOpen)) {
+      wire::FastOpenCookie& cookie = o.fast_open.emplace();
+      switch (in_.ConsumeEnum<CookieChoice>()) {
+        case CookieChoice::kRequest:
+          break;
+        case CookieChoice::kLastGiven:
+          cookie = c.cookie;
+          break;
+        case CookieChoice::kWrong:
+          cookie.length = 8;
+          for (uint8_t& b : std::span(cookie.bytes).first(8)) {
+            b = in_.ConsumeIntegral<uint8_t>();
+          }
+          break;
+      }
+      cookie.experimental = (opts & opt::kFastOpenExp) != 0;
+    }
     const std::vector<uint8_t> payload = in_.ConsumeBytes<uint8_t>(
         in_.ConsumeIntegralInRange<uint16_t>(0, kMaxPayload));
     s.payload = payload;
@@ -324,6 +363,11 @@ class Driver {
       }
       to->server_nxt = s.seq + s.seg_len();
       if (s.options.timestamps) to->server_tsval = s.options.timestamps->tsval;
+      if (s.has(wire::flags::kSyn) && s.options.fast_open) {
+        // RFC 7413 §4.1.2: only a SYN-ACK hands out a cookie, never empty.
+        FUZZ_CHECK(variant_.fast_open && s.options.fast_open->length > 0);
+        to->cookie = *s.options.fast_open;
+      }
     }
   }
 
@@ -353,6 +397,10 @@ class Driver {
     FUZZ_CHECK(requests == stack_.syn_queue_length(listener_));
     FUZZ_CHECK(queued == stack_.accept_queue_length(listener_));
     if (!listener_.valid()) FUZZ_CHECK(requests == 0 && queued == 0);
+    if (listener_.valid()) {
+      FUZZ_CHECK(stack_.fast_open_pending(listener_) <=
+                 options_.fast_open.queue_length);
+    }
 
     for (const tcp::SocketId& s : handles_) {
       const std::optional<tcp::FourTuple> t = stack_.tuple(s);
@@ -379,6 +427,14 @@ class Driver {
         break;
       case RecordKind::kChildQueued:
       case RecordKind::kSocket:
+        if (v.fast_open) {
+          // RFC 7413 §4.2: a TFO child waits in SYN-RECEIVED for the ACK of
+          // its SYN-ACK, having taken the SYN (and perhaps its data).
+          FUZZ_CHECK(v.state == TcpState::kSynReceived);
+          FUZZ_CHECK(seq_after_eq(v.snd_una, v.iss));
+          FUZZ_CHECK(seq_after(v.rcv_nxt, v.irs));
+          break;
+        }
         FUZZ_CHECK(v.state != TcpState::kListen &&
                    v.state != TcpState::kSynSent &&
                    v.state != TcpState::kSynReceived &&
@@ -394,6 +450,7 @@ class Driver {
   }
 
   FuzzedDataProvider& in_;
+  fuzz::HandshakeVariant variant_;
   tcp::StackConfig config_;
   fuzz::CheckingSink sink_;
   tcp::Stack stack_;
@@ -410,9 +467,10 @@ class Driver {
 
 namespace tcpref::fuzz {
 
-HandshakeOutcome run_handshake_input(std::span<const uint8_t> data) {
+HandshakeOutcome run_handshake_input(std::span<const uint8_t> data,
+                                     HandshakeVariant variant) {
   FuzzedDataProvider in(data.data(), data.size());
-  Driver driver(in);
+  Driver driver(in, variant);
   driver.run();
   return driver.outcome();
 }

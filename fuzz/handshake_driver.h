@@ -8,6 +8,12 @@
 // checksums into Stack::receive; after each step the stack's invariants are
 // checked. The encoding is mirrored by fuzz/tools/fdp.py (seed writers).
 // TCPREF_FUZZ_TRACE=1 prints each step to stderr.
+//
+// With `fast_open` the listener also takes TCP Fast Open (RFC 7413): after
+// the listener's options the input names a TFO queue length and whether a
+// cookie is required, and segments may carry a TFO option (kind 34 or 254)
+// with no cookie, the cookie the stack last gave that client, or a wrong
+// one. Without it the encoding is exactly the plain one (seeds stay valid).
 #pragma once
 
 #include <array>
@@ -27,7 +33,12 @@ struct HandshakeOutcome {
   tcp::Counters counters;
 };
 
+struct HandshakeVariant {
+  bool fast_open = false;
+};
+
 // Runs the input; a broken invariant aborts (FUZZ_CHECK).
-HandshakeOutcome run_handshake_input(std::span<const uint8_t> data);
+HandshakeOutcome run_handshake_input(std::span<const uint8_t> data,
+                                     HandshakeVariant variant = {});
 
 }  // namespace tcpref::fuzz

@@ -94,5 +94,45 @@ TEST(Seeds, HandshakeSeedsEndWhereTheirNamesSay) {
   EXPECT_GE(checked, 20u);
 }
 
+// fast_open_fuzzer's seeds run with TFO on; beyond the record, each reaches
+// the TFO path its name says (fuzz/tools/make_seeds.py, fast_open_seeds).
+TEST(Seeds, FastOpenSeedsEndWhereTheirNamesSay) {
+  const std::vector<Seed> seeds = load("fast_open_fuzzer");
+  ASSERT_GE(seeds.size(), 8u);
+  for (const Seed& s : seeds) {
+    const fuzz::HandshakeOutcome o =
+        fuzz::run_handshake_input(s.bytes, {.fast_open = true});
+    const tcp::ConnectionView& v = o.clients[0];
+    const tcp::Counters& c = o.counters;
+    EXPECT_EQ(kind_name(v.kind), s.expected) << s.name;
+    const auto named = [&](std::string_view what) {
+      return s.name.find(what) != std::string::npos;
+    };
+    if (named("cookie_request")) {
+      EXPECT_EQ(c.TCPFastOpenCookieReqd, 1u) << s.name;
+    }
+    if (named("valid_cookie") || named("experimental") ||
+        named("cookie_not_required")) {
+      EXPECT_TRUE(v.fast_open && v.syn_data) << s.name;
+      EXPECT_EQ(c.TCPFastOpenPassive, 1u) << s.name;
+    }
+    if (named("accepted_and_acked")) {
+      EXPECT_EQ(v.state, tcp::TcpState::kEstablished) << s.name;
+      EXPECT_FALSE(v.fast_open) << s.name;
+      EXPECT_EQ(c.TCPFastOpenPassive, 1u) << s.name;
+    }
+    if (named("child_reset")) {
+      EXPECT_EQ(c.TCPFastOpenPassive, 1u) << s.name;
+    }
+    if (named("wrong_cookie")) {
+      EXPECT_EQ(c.TCPFastOpenPassiveFail, 1u) << s.name;
+    }
+    if (named("queue_full")) {
+      EXPECT_EQ(c.TCPFastOpenPassive, 1u) << s.name;  // client 1's
+      EXPECT_EQ(c.TCPFastOpenListenOverflow, 1u) << s.name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tcpref::wire

@@ -15,8 +15,11 @@ SEGMENT, ADVANCE, ACCEPT, READ, WRITE, SHUTDOWN, CLOSE, ABORT, \
 STEP_MAX = LISTEN
 SEQ_RCV_NXT, SEQ_CLIENT_ISN, SEQ_ABSOLUTE = range(3)
 ACK_ISS, ACK_SND_NXT, ACK_ABSOLUTE = range(3)
-OPT_MSS, OPT_WS, OPT_SACK_PERM, OPT_TS, OPT_SACK, OPT_ECT = (
-    1 << i for i in range(6))
+OPT_MSS, OPT_WS, OPT_SACK_PERM, OPT_TS, OPT_SACK, OPT_ECT, OPT_TFO, \
+    OPT_TFO_EXP = (1 << i for i in range(8))
+# CookieChoice, for fast_open_fuzzer (the fast_open variant).
+COOKIE_REQUEST, COOKIE_LAST_GIVEN, COOKIE_WRONG = range(3)
+COOKIE_MAX = COOKIE_WRONG
 MAX_PAYLOAD = 1024
 MAX_ADVANCE_MS = 1 << 17
 CLIENTS = 4
@@ -74,8 +77,11 @@ class Handshake:
 
     def __init__(self, timestamps=True, sack=True, ecn=True, rfc1337=True,
                  window_scale=7, backlog=1, syn_queue_limit=2, cookies=1,
-                 overflow_reset=False, synack_retries=5):
+                 overflow_reset=False, synack_retries=5, fast_open=None):
+        """fast_open: (queue_length, cookie_not_required) for
+        fast_open_fuzzer; None for handshake_fuzzer."""
         w = self.w = FdpWriter()
+        self.fast_open = fast_open is not None
         w.boolean(timestamps)
         w.boolean(sack)
         w.boolean(ecn)
@@ -86,14 +92,20 @@ class Handshake:
         w.integral(0, 2, cookies, 1)  # off, when SYN queue full, always
         w.boolean(overflow_reset)
         w.integral(0, 5, synack_retries, 1)
+        if fast_open is not None:
+            w.integral(1, 3, fast_open[0], 4)
+            w.boolean(fast_open[1])
 
     def segment(self, client, flags, seq=(SEQ_RCV_NXT, 0),
                 ack=(ACK_SND_NXT, 0), window=65535, mss=None, ws=None,
                 sack_permitted=False, ts=None, sack=None, ect=False,
-                payload=b""):
+                tfo=None, tfo_exp=False, payload=b""):
         """seq/ack: (base, offset). ts: (tsval offset from the client's
         clock, tsecr offset from the last TSval heard). sack: one block as
-        (left, right) offsets from SND.NXT."""
+        (left, right) offsets from SND.NXT. tfo (fast_open only): "request",
+        "last" (the cookie the stack gave this client) or 8 wrong bytes;
+        tfo_exp: as kind 254."""
+        assert tfo is None or self.fast_open
         w = self.w
         w.enum(SEGMENT, STEP_MAX)
         w.integral(0, CLIENTS - 1, client, 8)
@@ -110,7 +122,9 @@ class Handshake:
                 (OPT_SACK_PERM if sack_permitted else 0) |
                 (OPT_TS if ts is not None else 0) |
                 (OPT_SACK if sack is not None else 0) |
-                (OPT_ECT if ect else 0))
+                (OPT_ECT if ect else 0) |
+                (OPT_TFO if tfo is not None else 0) |
+                (OPT_TFO_EXP if tfo_exp else 0))
         w.u8(opts)
         if mss is not None:
             w.u16(mss)
@@ -122,6 +136,15 @@ class Handshake:
         if sack is not None:
             w.i16(sack[0])
             w.i16(sack[1])
+        if tfo == "request":
+            w.enum(COOKIE_REQUEST, COOKIE_MAX)
+        elif tfo == "last":
+            w.enum(COOKIE_LAST_GIVEN, COOKIE_MAX)
+        elif tfo is not None:
+            assert len(tfo) == 8
+            w.enum(COOKIE_WRONG, COOKIE_MAX)
+            for b in tfo:
+                w.u8(b)
         assert len(payload) <= MAX_PAYLOAD
         w.integral(0, MAX_PAYLOAD, len(payload), 2)
         w.data(payload)

@@ -316,6 +316,57 @@ def handshake_seeds():
         CLOSE, 0).segment(0, FIN | ACK).advance(61000).bytes()
 
 
+# ---- fast_open_fuzzer: TCP Fast Open (RFC 7413), named like the above ----
+
+
+def fast_open_seeds():
+    syn = dict(seq=(SEQ_CLIENT_ISN, 0), ack=(ACK_ABSOLUTE, 0))
+    data = b"GET / HTTP/1.1\r\n\r\n"
+
+    def with_cookie(h, exp=False):
+        """Client 0 asks for a cookie, then resets the request sock: it now
+        holds the cookie the stack gave it."""
+        return h.segment(0, SYN, **syn, mss=1460, tfo="request",
+                         tfo_exp=exp).segment(0, RST, seq=(SEQ_RCV_NXT, 0))
+
+    yield "RequestSock-tfo_cookie_request", Handshake(
+        fast_open=(1, False)).segment(0, SYN, **syn, tfo="request").bytes()
+    # §4.2.2: a valid cookie with data makes a child at once (SYN-RECEIVED,
+    # queued for accept, the data readable).
+    yield "ChildQueued-tfo_valid_cookie_data", with_cookie(
+        Handshake(fast_open=(1, False))).segment(
+        0, SYN, seq=(SEQ_CLIENT_ISN, 7), ack=(ACK_ABSOLUTE, 0), tfo="last",
+        payload=data).bytes()
+    yield "ChildQueued-tfo_experimental_option", with_cookie(
+        Handshake(fast_open=(1, False)), exp=True).segment(
+        0, SYN, seq=(SEQ_CLIENT_ISN, 7), ack=(ACK_ABSOLUTE, 0), tfo="last",
+        tfo_exp=True, payload=data).bytes()
+    # ... accepted, read, and the ACK of the SYN-ACK completes it.
+    yield "Socket-tfo_child_accepted_and_acked", with_cookie(
+        Handshake(fast_open=(1, False))).segment(
+        0, SYN, seq=(SEQ_CLIENT_ISN, 7), ack=(ACK_ABSOLUTE, 0), tfo="last",
+        payload=data).accept().read(0, 100).segment(
+        0, ACK, ack=(ACK_SND_NXT, 0)).bytes()
+    yield "None-tfo_child_reset", with_cookie(
+        Handshake(fast_open=(1, False))).segment(
+        0, SYN, seq=(SEQ_CLIENT_ISN, 7), ack=(ACK_ABSOLUTE, 0), tfo="last",
+        payload=data).segment(0, RST, seq=(SEQ_RCV_NXT, 0)).bytes()
+    # A wrong cookie: an ordinary handshake, the data not acknowledged.
+    yield "RequestSock-tfo_wrong_cookie", Handshake(
+        fast_open=(1, False)).segment(0, SYN, **syn, tfo=bytes(range(8)),
+                                      payload=data).bytes()
+    # Cookie not required: any SYN with the option and data.
+    yield "ChildQueued-tfo_cookie_not_required", Handshake(
+        fast_open=(1, True)).segment(0, SYN, **syn, tfo="request",
+                                     payload=data).bytes()
+    # The TFO queue holds one: client 1's child takes it, client 0 falls
+    # back to an ordinary handshake.
+    yield "RequestSock-tfo_queue_full", Handshake(
+        fast_open=(1, True), syn_queue_limit=4).segment(
+        1, SYN, **syn, tfo="request", payload=data).segment(
+        0, SYN, **syn, tfo="request", payload=data).bytes()
+
+
 # ---- model_diff_fuzzer: refinement scenarios ----------------------------
 
 def model_diff_seeds():
@@ -394,6 +445,7 @@ def main():
                        ("options_fuzzer", options_seeds()),
                        ("packet_fuzzer", packet_seeds()),
                        ("handshake_fuzzer", handshake_seeds()),
+                       ("fast_open_fuzzer", fast_open_seeds()),
                        ("model_diff_fuzzer", model_diff_seeds())):
         write(args.out, name, list(hand) + converted.get(name, []))
 
