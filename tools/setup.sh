@@ -25,6 +25,7 @@ PACKAGES=(
   libsodium-dev libpcap-dev
   # server, integration tests and traces
   iproute2 curl netcat-openbsd tcpdump tshark python3 python3-scapy
+  iptables  # traces/tools/record*.sh drop SYN-ACKs with iptables-legacy
 )
 
 check_only=0
