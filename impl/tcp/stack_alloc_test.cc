@@ -76,6 +76,23 @@ class Client {
     const size_t n = wire::emit(s, buffer_);
     return stack_.receive({buffer_.data(), n}, now);
   }
+  // A SYN to port 82 with a TFO option (RFC 7413) and text.
+  Verdict send_tfo_syn(uint16_t sport, uint32_t seq,
+                       const wire::FastOpenCookie& cookie, Time now) {
+    static constexpr std::array<uint8_t, 5> kText = {'h', 'e', 'l', 'l', 'o'};
+    wire::Segment s{.src_addr = kClient,
+                    .dst_addr = kServer,
+                    .src_port = sport,
+                    .dst_port = 82,
+                    .seq = seq,
+                    .flags = kSyn,
+                    .window = 65535,
+                    .payload = kText};
+    s.options.mss = 1460;
+    s.options.fast_open = cookie;
+    const size_t n = wire::emit(s, buffer_);
+    return stack_.receive({buffer_.data(), n}, now);
+  }
 
  private:
   Stack& stack_;
@@ -85,7 +102,7 @@ class Client {
 
 // One round of every kind of traffic; returns the time it ended at.
 Time Round(Stack& stack, LastPacketSink& sink, Client& c, ListenerId plain,
-           ListenerId cookies, Time now, uint32_t round) {
+           ListenerId cookies, ListenerId tfo, Time now, uint32_t round) {
   const uint32_t irs = 1000 + round * 100000;
   for (uint16_t i = 0; i < 8; ++i) {
     const auto port = static_cast<uint16_t>(20000 + i);
@@ -119,6 +136,21 @@ Time Round(Stack& stack, LastPacketSink& sink, Client& c, ListenerId plain,
     c.send(port, 81, irs + 1, cookie.seq + 1, kAck, now, i % 2 == 1, ctsecr);
     c.send(static_cast<uint16_t>(port + 100), 81, irs + 1, 12345, kAck, now);
     stack.abort(stack.accept(cookies, now), now);
+    // TCP Fast Open: a cookie request, then SYN+cookie+text makes a child
+    // at once; accept, read, the final ACK; a wrong cookie falls back.
+    c.send_tfo_syn(port, irs, {}, now);
+    const wire::FastOpenCookie given =
+        sink.last().options.fast_open.value_or(wire::FastOpenCookie{});
+    c.send(port, 82, irs + 1, 0, kRst, now);
+    c.send_tfo_syn(port, irs + 9, given, now);
+    const uint32_t tfo_iss = sink.last().seq;
+    const SocketId t = stack.accept(tfo, now);
+    (void)stack.read(t, buf, now);
+    c.send(port, 82, irs + 15, tfo_iss + 1, kAck, now);
+    stack.abort(t, now);
+    wire::FastOpenCookie wrong = given;
+    wrong.bytes[0] ^= 0xff;
+    c.send_tfo_syn(static_cast<uint16_t>(port + 200), irs, wrong, now);
     // Nobody listening; RSTs are never answered.
     c.send(port, 99, irs, 0, kSyn, now);
     c.send(port, 99, irs, 7, kRst | kAck, now);
@@ -148,16 +180,20 @@ TEST(StackAlloc, WarmReceivePathAllocatesNothing) {
   const ListenerId plain = stack.listen({kServer, 80}, {});
   const ListenerId cookie =
       stack.listen({0, 81}, {.syn_cookies = SynCookieMode::kAlways});
+  ListenOptions tfo_options;
+  tfo_options.fast_open.queue_length = 4;
+  tfo_options.fast_open.key[0] = 3;
+  const ListenerId tfo = stack.listen({kServer, 82}, tfo_options);
   Client c(stack, sink);
 
   Time now = seconds(1000);
-  now = Round(stack, sink, c, plain, cookie, now, 0);  // warm up
+  now = Round(stack, sink, c, plain, cookie, tfo, now, 0);  // warm up
   const Counters before = stack.counters();
 
   g_allocations = 0;
   g_counting = true;
   for (uint32_t r = 1; r <= 5; ++r) {
-    now = Round(stack, sink, c, plain, cookie, now, r);
+    now = Round(stack, sink, c, plain, cookie, tfo, now, r);
   }
   g_counting = false;
 
@@ -168,6 +204,9 @@ TEST(StackAlloc, WarmReceivePathAllocatesNothing) {
   EXPECT_GT(after.SyncookiesRecv, before.SyncookiesRecv);
   EXPECT_GT(after.SyncookiesFailed, before.SyncookiesFailed);
   EXPECT_GT(after.TCPTimeWaitReopen, before.TCPTimeWaitReopen);
+  EXPECT_GT(after.TCPFastOpenCookieReqd, before.TCPFastOpenCookieReqd);
+  EXPECT_GT(after.TCPFastOpenPassive, before.TCPFastOpenPassive);
+  EXPECT_GT(after.TCPFastOpenPassiveFail, before.TCPFastOpenPassiveFail);
   EXPECT_GT(after.TCPChallengeACK, before.TCPChallengeACK);
   EXPECT_GT(after.EmbryonicRsts, before.EmbryonicRsts);
   EXPECT_GT(after.NoSocket, before.NoSocket);
