@@ -162,6 +162,15 @@ class Connection {
   void on_ack(const wire::Segment& seg, ConnectionEnv& env);
   // Any segment carrying our ACK went out: the delayed ACK is settled.
   void sent_ack(const wire::Segment& s);
+  // RFC 5961 §3.2: a RST not at RCV.NXT draws a challenge ACK when in the
+  // window and is dropped otherwise (every synchronized-ish state).
+  ConnectionResult on_rst_not_exact(const wire::Segment& seg,
+                                    ConnectionEnv& env);
+  // RFC 7323 §3.2 and §5.3 R1 once timestamps are on: a non-RST segment
+  // without TSopt is dropped, an older TSval answered with an ACK and
+  // dropped. nullopt: the segment passes.
+  std::optional<ConnectionResult> timestamp_reject(const wire::Segment& seg,
+                                                   ConnectionEnv& env);
   ConnectionResult on_syn_sent(const wire::Segment& seg, ConnectionEnv& env);
   ConnectionResult on_syn_received(const wire::Segment& seg,
                                    ConnectionEnv& env);

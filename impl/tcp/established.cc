@@ -24,6 +24,31 @@ bool immediate_ack_needed(const ReassemblyResult& r) {
 }
 }  // namespace
 
+ConnectionResult Connection::on_rst_not_exact(const wire::Segment& seg,
+                                              ConnectionEnv& env) {
+  if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + std::max(rcv_wnd(), 1u))) {
+    send_challenge_ack(env);
+  } else {
+    ++env.counters.TCPRstOutOfWindowDrop;
+  }
+  return {Verdict::kDroppedInvalid};
+}
+
+std::optional<ConnectionResult> Connection::timestamp_reject(
+    const wire::Segment& seg, ConnectionEnv& env) {
+  if (!ts_ok) return std::nullopt;
+  if (!seg.options.timestamps) {
+    ++env.counters.TCPMissingTimestampDrop;
+    return ConnectionResult{Verdict::kDroppedInvalid};
+  }
+  if (seq_before(seg.options.timestamps->tsval, ts_recent)) {
+    ++env.counters.PAWSEstab;
+    send_ack(env);
+    return ConnectionResult{Verdict::kDroppedInvalid};
+  }
+  return std::nullopt;
+}
+
 ConnectionResult Connection::on_segment(const wire::Segment& seg,
                                         ConnectionEnv& env) {
   using namespace wire::flags;
@@ -33,18 +58,8 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   const bool rst = seg.has(kRst);
   const uint32_t wnd = rcv_wnd();
 
-  // RFC 7323 §3.2: once negotiated, a non-RST segment without TSopt is
-  // dropped. §5.3 R1 (PAWS): an older TSval makes it unacceptable.
-  if (ts_ok && !rst) {
-    if (!seg.options.timestamps) {
-      ++c.TCPMissingTimestampDrop;
-      return {Verdict::kDroppedInvalid};
-    }
-    if (seq_before(seg.options.timestamps->tsval, ts_recent)) {
-      ++c.PAWSEstab;
-      send_ack(env);
-      return {Verdict::kDroppedInvalid};
-    }
+  if (!rst) {
+    if (const auto reject = timestamp_reject(seg, env)) return *reject;
   }
 
   // RFC 5961 §3.2 (RFC 9293 §3.10.7.4 "second"): RST exactly at RCV.NXT
@@ -57,12 +72,7 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
       timer_due = Time{0};
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }
-    if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + std::max(wnd, 1u))) {
-      send_challenge_ack(env);
-    } else {
-      ++c.TCPRstOutOfWindowDrop;
-    }
-    return {Verdict::kDroppedInvalid};
+    return on_rst_not_exact(seg, env);
   }
 
   // RFC 5961 §4.2: a SYN in a synchronized state, whatever its sequence

@@ -55,12 +55,7 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
       timer_due = Time{0};
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }
-    if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + std::max(rcv_wnd(), 1u))) {
-      send_challenge_ack(env);
-    } else {
-      ++c.TCPRstOutOfWindowDrop;
-    }
-    return {Verdict::kDroppedInvalid};
+    return on_rst_not_exact(seg, env);
   }
   // RFC 9293 §3.10.7.4 "fifth": SND.UNA < SEG.ACK =< SND.NXT, where our
   // SYN is ISS (SND.UNA is kept past it, as the data we may have sent
@@ -72,17 +67,7 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
     return {Verdict::kDroppedInvalid};
   }
   // RFC 7323 §3.2 and §5.3 R1, as for a request sock.
-  if (ts_ok) {
-    if (!seg.options.timestamps) {
-      ++c.TCPMissingTimestampDrop;
-      return {Verdict::kDroppedInvalid};
-    }
-    if (seq_before(seg.options.timestamps->tsval, ts_recent)) {
-      ++c.PAWSEstab;
-      send_ack(env);
-      return {Verdict::kDroppedInvalid};
-    }
-  }
+  if (const auto reject = timestamp_reject(seg, env)) return *reject;
   // "first": unacceptable segments get an ACK.
   if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv_nxt, rcv_wnd())) {
     ++c.TCPOutOfWindowDrop;

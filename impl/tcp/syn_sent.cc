@@ -118,12 +118,7 @@ ConnectionResult Connection::on_syn_received(const wire::Segment& seg,
       timer_due = Time{0};
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }
-    if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + std::max(rcv_wnd(), 1u))) {
-      send_challenge_ack(env);
-    } else {
-      ++c.TCPRstOutOfWindowDrop;
-    }
-    return {Verdict::kDroppedInvalid};
+    return on_rst_not_exact(seg, env);
   }
   if (seg.has(kSyn) && !seg.has(kAck) && seg.seq == irs) {
     ++c.RetransSegs;
