@@ -43,18 +43,6 @@ struct Pair {
   tcp::SocketId socket;
 };
 
-std::string flags_of(const wire::Segment& s) {
-  std::string f;
-  if (s.has(kSyn)) f += 'S';
-  if (s.has(kFin)) f += 'F';
-  if (s.has(kRst)) f += 'R';
-  if (s.has(kPsh)) f += 'P';
-  if (s.has(kAck)) f += '.';
-  if (s.has(kEce)) f += 'E';
-  if (s.has(kCwr)) f += 'W';
-  return f;
-}
-
 template <class T>
 std::string opt(const std::optional<T>& v) {
   return v ? std::to_string(*v) : "absent";
@@ -293,13 +281,14 @@ class Replayer {
     while (i < p.recorded.size() || j < p.ours.size()) {
       if (j >= p.ours.size()) {
         const TraceSegment* r = p.recorded[i++];
-        differ(tuple, r->number, "segment", flags_of(r->seg), "nothing");
+        differ(tuple, r->number, "segment", flags_string(r->seg), "nothing");
         continue;
       }
       wire::PacketParse ours = wire::parse_packet(p.ours[j]);
       if (i >= p.recorded.size()) {
         ++j;
-        differ(tuple, 0, "extra segment", "nothing", flags_of(ours.segment));
+        differ(tuple, 0, "extra segment", "nothing",
+               flags_string(ours.segment));
         continue;
       }
       const wire::Segment& r = p.recorded[i]->seg;
@@ -317,7 +306,7 @@ class Replayer {
                        const std::string& g) {
         if (e != g) differ(tuple, at, name, e, g);
       };
-      field("flags", flags_of(r), flags_of(o));
+      field("flags", flags_string(r), flags_string(o));
       if (!r.has(kRst) || r.seq != 0) {
         field("seq (relative to ISS)",
               std::to_string(r.seq - p.rec_iss.value_or(0)),

@@ -87,14 +87,8 @@ std::string to_string(const tcp::Endpoint& e) {
   return os.str();
 }
 
-std::string describe(const TraceSegment& t, uint32_t client_isn,
-                     uint32_t server_isn) {
+std::string flags_string(const wire::Segment& s) {
   using namespace wire::flags;
-  const wire::Segment& s = t.seg;
-  const uint32_t my_isn = t.from_client ? client_isn : server_isn;
-  const uint32_t peer_isn = t.from_client ? server_isn : client_isn;
-  std::ostringstream os;
-  os << '#' << t.number << ' ' << (t.from_client ? "c>s " : "s>c ");
   std::string f;
   if (s.has(kSyn)) f += 'S';
   if (s.has(kFin)) f += 'F';
@@ -103,7 +97,18 @@ std::string describe(const TraceSegment& t, uint32_t client_isn,
   if (s.has(kAck)) f += '.';
   if (s.has(kEce)) f += 'E';
   if (s.has(kCwr)) f += 'W';
-  os << (f.empty() ? "none" : f) << " seq=" << s.seq - my_isn;
+  return f.empty() ? "none" : f;
+}
+
+std::string describe(const TraceSegment& t, uint32_t client_isn,
+                     uint32_t server_isn) {
+  using namespace wire::flags;
+  const wire::Segment& s = t.seg;
+  const uint32_t my_isn = t.from_client ? client_isn : server_isn;
+  const uint32_t peer_isn = t.from_client ? server_isn : client_isn;
+  std::ostringstream os;
+  os << '#' << t.number << ' ' << (t.from_client ? "c>s " : "s>c ");
+  os << flags_string(s) << " seq=" << s.seq - my_isn;
   if (s.has(kAck)) os << " ack=" << s.ack - peer_isn;
   os << " len=" << s.payload.size() << " win=" << s.window;
   std::string o;

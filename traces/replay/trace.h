@@ -54,6 +54,8 @@ struct Trace {
 
 // "198.18.0.2:40000" (address in host order).
 std::string to_string(const tcp::Endpoint& e);
+// The flags as tcpdump writes them: S F R P . E W ("none" for none).
+std::string flags_string(const wire::Segment& s);
 // One line per segment, tcpdump-like, relative to the connection's ISNs
 // when known: "#3 c>s . seq=1 ack=1 len=0 win=63 <ts 15/9>".
 std::string describe(const TraceSegment& s, uint32_t client_isn,
