@@ -21,8 +21,9 @@ SynOptions options_of(const RequestSock& r) {
 void Stack::Impl::send_synack(
     const RequestSock& r, Time now,
     const std::optional<wire::FastOpenCookie>& cookie) {
-  wire::Segment s = make_synack(config, r.tuple, r.iss, r.irs, options_of(r),
-                                ts_clock(now) + r.ts_offset);
+  wire::Segment s = make_synack(
+      config, r.tuple, r.iss, r.irs, options_of(r), ts_clock(now) + r.ts_offset,
+      listeners[r.listener].options.socket.max_segment);
   s.options.fast_open = cookie;  // only ever on the first SYN-ACK
   output.send(s);
 }

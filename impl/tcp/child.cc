@@ -38,6 +38,9 @@ Admission Stack::Impl::admit_child(const ChildParams& p,
   c.ts_offset = p.ts_offset;
   c.from_cookie = p.from_cookie;
   c.listener = p.listener;
+  // Linux children inherit the listener's socket options (sk_clone).
+  c.sockopt = L.options.socket;
+  c.adv_mss = advertised_mss(config, c.sockopt.max_segment);
   attach_buffers(*s);
   // RFC 9293 §3.10.7.4 SYN-RECEIVED → ESTABLISHED: SND.WND from this ACK
   // (scaled: RFC 7323 §2.2), SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.

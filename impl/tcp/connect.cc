@@ -17,7 +17,8 @@ bool Stack::Impl::tuple_in_use(const FourTuple& t) const {
          find_request(t, hash) != kNotFound;
 }
 
-SocketId Stack::Impl::connect(Endpoint local, Endpoint remote, Time now,
+SocketId Stack::Impl::connect(Endpoint local, Endpoint remote,
+                              const SocketOptions& options, Time now,
                               Error* error) {
   auto fail = [&](Error e) {
     if (error) *error = e;
@@ -26,6 +27,7 @@ SocketId Stack::Impl::connect(Endpoint local, Endpoint remote, Time now,
   if (bad_address(local.addr) || bad_address(remote.addr) || remote.port == 0) {
     return fail(Error::kInvalidArgument);
   }
+  if (const Error e = check(options); e != Error::kOk) return fail(e);
   if (sockets.full()) return fail(Error::kNoMemory);
   FourTuple t{local, remote};
   if (local.port == 0) {
@@ -55,6 +57,8 @@ SocketId Stack::Impl::connect(Endpoint local, Endpoint remote, Time now,
   c.snd_una = c.iss;
   c.snd_nxt = c.iss + 1;
   c.rcv_wscale = std::min(config.window_scale, kMaxWindowScale);
+  c.sockopt = options;
+  c.adv_mss = advertised_mss(config, options.max_segment);
   attach_buffers(s);
   c.hashed = true;
   socket_index.insert(s, hasher(t));

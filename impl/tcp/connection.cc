@@ -232,6 +232,8 @@ ConnectionView Connection::view() const {
   v.snd_wnd = snd_wnd;
   v.rcv_wnd = rcv_wnd();
   v.mss = mss;
+  v.send_mss = send_mss();
+  v.adv_mss = adv_mss;
   v.snd_wscale = wscale_ok ? snd_wscale : 0;
   v.rcv_wscale = wscale_ok ? rcv_wscale : 0;
   v.sack_ok = sack_ok;

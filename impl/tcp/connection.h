@@ -58,6 +58,8 @@ class Connection {
   uint32_t rcv_adv = 0;  // right edge of the window last advertised
   // Negotiated options.
   uint16_t mss = 0;
+  uint16_t adv_mss = 0;   // the MSS our SYN or SYN-ACK advertised
+  SocketOptions sockopt;  // setsockopt; a child's come from its listener
   uint8_t snd_wscale = 0, rcv_wscale = 0;
   bool wscale_ok = false, sack_ok = false, ts_ok = false, ecn_ok = false;
   bool from_cookie = false;
@@ -131,6 +133,9 @@ class Connection {
   ConnectionEvent close(ConnectionEnv& env);
   void abort(ConnectionEnv& env);
 
+  // setsockopt on this connection (Stack::set_socket_options).
+  void set_options(const SocketOptions& options, ConnectionEnv& env);
+
   [[nodiscard]] uint32_t poll() const;
   [[nodiscard]] ConnectionView view() const;
   [[nodiscard]] uint32_t rcv_wnd() const;
@@ -151,6 +156,10 @@ class Connection {
   void arm_retransmit_timer(ConnectionEnv& env);
   // transfer.cc
   [[nodiscard]] uint16_t send_mss() const;
+  [[nodiscard]] Time user_timeout(const StackConfig& config) const;
+  // now + RTO, but never past the user timeout's deadline, so the abort
+  // comes at the set time (Linux tcp_clamp_rto_to_user_timeout).
+  [[nodiscard]] Time rto_due(const ConnectionEnv& env) const;
   void send_data(uint32_t seq, uint32_t len, bool fin, ConnectionEnv& env);
   // Resends one segment from `seq`, up to the next SACKed range.
   void retransmit_at(uint32_t seq, ConnectionEnv& env);

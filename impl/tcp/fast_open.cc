@@ -71,6 +71,8 @@ bool Stack::Impl::fast_open_child(
   c.ts_recent = o.ts_recent;
   c.ts_offset = ts_offset;
   c.listener = static_cast<uint16_t>(l);
+  c.sockopt = L.options.socket;
+  c.adv_mss = advertised_mss(config, c.sockopt.max_segment);
   c.fast_open = true;
   c.tfo_counted = true;
   // Linux allows a TFO child one SYN-ACK retransmission more than a

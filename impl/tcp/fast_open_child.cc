@@ -26,8 +26,9 @@ void Connection::send_fast_open_synack(
   o.ecn_ok = ecn_ok;
   o.ts_recent = ts_recent;
   // RFC 7413 §4.2.2: the SYN-ACK acknowledges the SYN's data (RCV.NXT).
-  wire::Segment s = make_synack(env.config, tuple, iss, rcv_nxt - 1, o,
-                                ts_clock(env.now) + ts_offset);
+  wire::Segment s =
+      make_synack(env.config, tuple, iss, rcv_nxt - 1, o,
+                  ts_clock(env.now) + ts_offset, sockopt.max_segment);
   s.options.fast_open = cookie;
   env.output.send(s);
 }

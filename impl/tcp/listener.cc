@@ -55,7 +55,8 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
     ++counters.ListenDrops;
     return Verdict::kDroppedInvalid;
   }
-  SynOptions o = negotiate(seg, config);
+  const uint16_t user_mss = L.options.socket.max_segment;
+  SynOptions o = negotiate(seg, config, user_mss);
   const bool syn_queue_full =
       L.syn_queue_length >= L.options.syn_queue_limit || requests.full();
   bool want_cookie = false;
@@ -81,7 +82,7 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
     const uint32_t iss = cookies.make(t, seg.seq, index, o.ts_ok, bits, now);
     const uint32_t tsval =
         SynCookies::tsval(ts_clock(now), bits) + isn.ts_offset(t);
-    output.send(make_synack(config, t, iss, seg.seq, o, tsval));
+    output.send(make_synack(config, t, iss, seg.seq, o, tsval, user_mss));
     ++counters.SyncookiesSent;
     L.cookie_sent = true;
     L.last_cookie_sent = now;
@@ -154,7 +155,9 @@ Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
   p.listener = static_cast<uint16_t>(l);
   p.iss = cookie;
   p.irs = irs;
-  p.options.mss = std::min(check.mss, advertised_mss(config));
+  p.options.mss =
+      std::min(check.mss,
+               advertised_mss(config, listeners[l].options.socket.max_segment));
   if (ts) {
     p.options.ts_ok = true;
     p.options.ts_recent = seg.options.timestamps->tsval;

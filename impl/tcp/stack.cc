@@ -276,6 +276,9 @@ ListenerId Stack::listen(Endpoint local, const ListenOptions& options,
     return ListenerId{};
   };
   if (local.port == 0) return fail(Error::kInvalidArgument);
+  if (const Error e = Impl::check(options.socket); e != Error::kOk) {
+    return fail(e);
+  }
   uint32_t free_slot = kNotFound;
   for (uint32_t i = 0; i < impl_->listeners.size(); ++i) {
     const Listener& l = impl_->listeners[i];
@@ -358,12 +361,15 @@ uint32_t Stack::fast_open_pending(ListenerId listener) const {
 
 SocketId Stack::connect(Endpoint local, Endpoint remote, Time now,
                         Error* error) {
-  return impl_->connect(local, remote, now, error);
+  return impl_->connect(local, remote, SocketOptions{}, now, error);
 }
 
-namespace {
-// The socket behind a handle the application may still use, or nullptr.
-Connection* live(Pool<Connection>& sockets, SocketId id) {
+SocketId Stack::connect(Endpoint local, Endpoint remote,
+                        const SocketOptions& options, Time now, Error* error) {
+  return impl_->connect(local, remote, options, now, error);
+}
+
+Connection* Stack::Impl::live(SocketId id) {
   if (!id.valid() || !sockets.in_use(id.index) ||
       sockets.generation(id.index) != id.generation ||
       sockets[id.index].orphaned || sockets[id.index].queued) {
@@ -371,10 +377,17 @@ Connection* live(Pool<Connection>& sockets, SocketId id) {
   }
   return &sockets[id.index];
 }
-}  // namespace
+
+Listener* Stack::Impl::live(ListenerId id) {
+  if (!id.valid() || id.index >= listeners.size() ||
+      !listeners[id.index].in_use) {
+    return nullptr;
+  }
+  return &listeners[id.index];
+}
 
 IoResult Stack::read(SocketId socket, std::span<uint8_t> out, Time now) {
-  Connection* c = live(impl_->sockets, socket);
+  Connection* c = impl_->live(socket);
   if (c == nullptr) return {0, Error::kBadHandle};
   ConnectionEnv e = impl_->env(now);
   const IoResult r = c->read(out, e);
@@ -384,7 +397,7 @@ IoResult Stack::read(SocketId socket, std::span<uint8_t> out, Time now) {
 
 IoResult Stack::write(SocketId socket, std::span<const uint8_t> data,
                       Time now) {
-  Connection* c = live(impl_->sockets, socket);
+  Connection* c = impl_->live(socket);
   if (c == nullptr) return {0, Error::kBadHandle};
   ConnectionEnv e = impl_->env(now);
   const IoResult r = c->write(data, e);
@@ -393,7 +406,7 @@ IoResult Stack::write(SocketId socket, std::span<const uint8_t> data,
 }
 
 Error Stack::shutdown_write(SocketId socket, Time now) {
-  Connection* c = live(impl_->sockets, socket);
+  Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
   ConnectionEnv e = impl_->env(now);
   const Error err = c->shutdown_write(e);
@@ -402,7 +415,7 @@ Error Stack::shutdown_write(SocketId socket, Time now) {
 }
 
 Error Stack::close(SocketId socket, Time now) {
-  Connection* c = live(impl_->sockets, socket);
+  Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
   ConnectionEnv e = impl_->env(now);
   impl_->handle_event(socket.index, c->close(e), now);
@@ -410,7 +423,7 @@ Error Stack::close(SocketId socket, Time now) {
 }
 
 Error Stack::abort(SocketId socket, Time now) {
-  Connection* c = live(impl_->sockets, socket);
+  Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
   ConnectionEnv e = impl_->env(now);
   c->abort(e);
@@ -419,7 +432,7 @@ Error Stack::abort(SocketId socket, Time now) {
 }
 
 uint32_t Stack::poll(SocketId socket) const {
-  Connection* c = live(impl_->sockets, socket);
+  Connection* c = impl_->live(socket);
   return c == nullptr ? 0 : c->poll();
 }
 
@@ -428,7 +441,7 @@ uint32_t Stack::poll(ListenerId listener) const {
 }
 
 std::optional<FourTuple> Stack::tuple(SocketId socket) const {
-  Connection* c = live(impl_->sockets, socket);
+  Connection* c = impl_->live(socket);
   if (c == nullptr) return std::nullopt;
   return c->tuple;
 }
@@ -476,6 +489,10 @@ ConnectionView Stack::inspect(const FourTuple& t) const {
     v.snd_wnd = rs.snd_wnd;
     v.rcv_wnd = synack_window(impl_->config);
     v.mss = rs.mss;
+    v.send_mss = static_cast<uint16_t>(rs.mss - (o.ts_ok ? 12 : 0));
+    v.adv_mss = advertised_mss(
+        impl_->config,
+        impl_->listeners[rs.listener].options.socket.max_segment);
     v.snd_wscale = rs.snd_wscale;
     v.rcv_wscale = rs.rcv_wscale;
     v.sack_ok = o.sack_ok;

@@ -70,6 +70,26 @@ struct FastOpenOptions {
   std::optional<std::array<uint8_t, 16>> backup_key;
 };
 
+// Per-socket TCP options (Linux setsockopt at IPPROTO_TCP). A listener's
+// are copied into every child it creates, as Linux's children inherit the
+// listener's settings.
+struct SocketOptions {
+  // TCP_MAXSEG (Linux user_mss): clamps the MSS we advertise and the one we
+  // send with, when the MSS is negotiated (SYN / SYN-ACK); 0: no clamp.
+  // Valid: 0 or kMinUserMss..kMaxUserMss, Linux's bounds.
+  uint16_t max_segment = 0;
+  // TCP_USER_TIMEOUT (RFC 5482, RFC 9293 §3.8.3): how long sent data may
+  // stay unacknowledged before the connection is reset; it also replaces
+  // orphan_retries as the bound on a closed socket's FIN. 0:
+  // StackConfig::user_timeout.
+  Time user_timeout{0};
+  // TCP_NODELAY: Nagle off for this socket (RFC 1122 §4.2.3.4).
+  bool nodelay = false;
+  friend bool operator==(const SocketOptions&, const SocketOptions&) = default;
+};
+inline constexpr uint16_t kMinUserMss = 88;     // Linux TCP_MIN_MSS
+inline constexpr uint16_t kMaxUserMss = 32767;  // Linux MAX_TCP_WINDOW
+
 struct ListenOptions {
   // Linux semantics: the accept queue is full when more than `backlog`
   // children wait, so backlog N admits N+1 (backlog 0 admits 1).
@@ -79,6 +99,7 @@ struct ListenOptions {
   OverflowPolicy overflow = OverflowPolicy::kDrop;
   uint8_t synack_retries = 5;  // then the request sock is removed
   FastOpenOptions fast_open{};
+  SocketOptions socket{};  // inherited by children
 };
 
 struct StackConfig {
@@ -211,7 +232,9 @@ struct ConnectionView {
   uint32_t iss = 0, irs = 0;
   uint32_t snd_una = 0, snd_nxt = 0, rcv_nxt = 0;
   uint32_t snd_wnd = 0, rcv_wnd = 0;
-  uint16_t mss = 0;  // effective send MSS
+  uint16_t mss = 0;       // negotiated MSS: min(peer's, ours)
+  uint16_t send_mss = 0;  // payload of a full segment (mss less TS option)
+  uint16_t adv_mss = 0;   // the MSS we advertised
   uint8_t snd_wscale = 0, rcv_wscale = 0;
   bool sack_ok = false, timestamps_ok = false, ecn_ok = false;
   uint32_t ts_recent = 0;
@@ -275,6 +298,28 @@ class Stack {
   // ephemeral port (RFC 6056 §3.3.3, range 49152-65535).
   [[nodiscard]] SocketId connect(Endpoint local, Endpoint remote, Time now,
                                  Error* error = nullptr);
+
+  // As connect() above, with socket options set before the SYN (Linux
+  // setsockopt before connect(): TCP_MAXSEG clamps the SYN's MSS).
+  [[nodiscard]] SocketId connect(Endpoint local, Endpoint remote,
+                                 const SocketOptions& options, Time now,
+                                 Error* error = nullptr);
+
+  // Socket options. kBadHandle for a stale handle, kInvalidArgument for an
+  // MSS outside 0 / kMinUserMss..kMaxUserMss or a negative user timeout.
+  // A listener's apply to SYNs from now on and to children it creates;
+  // on a connection a new max_segment changes nothing once the MSS is
+  // negotiated (as Linux), user_timeout re-bounds the pending
+  // retransmission, and nodelay sends what Nagle held back.
+  [[nodiscard]] Error set_socket_options(ListenerId listener,
+                                         const SocketOptions& options);
+  [[nodiscard]] Error set_socket_options(SocketId socket,
+                                         const SocketOptions& options,
+                                         Time now);
+  [[nodiscard]] std::optional<SocketOptions> socket_options(
+      ListenerId listener) const;
+  [[nodiscard]] std::optional<SocketOptions> socket_options(
+      SocketId socket) const;
 
   // Connected sockets. All non-blocking.
   [[nodiscard]] IoResult read(SocketId socket, std::span<uint8_t> out,

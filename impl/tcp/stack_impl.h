@@ -101,9 +101,16 @@ struct Stack::Impl {
   void notify(uint32_t s);
   void advance(Time now);
   ConnectionEnv env(Time now) { return {config, counters, output, now}; }
+  // The socket or listener behind a handle the application may still use,
+  // or nullptr (stale, orphaned, or a child still in the accept queue).
+  Connection* live(SocketId id);
+  Listener* live(ListenerId id);
 
   // connect.cc
-  SocketId connect(Endpoint local, Endpoint remote, Time now, Error* error);
+  SocketId connect(Endpoint local, Endpoint remote,
+                   const SocketOptions& options, Time now, Error* error);
+  // kOk when `o` is within Linux's bounds for the options.
+  static Error check(const SocketOptions& o);
   bool tuple_in_use(const FourTuple& t) const;
   uint32_t next_ephemeral = 0;  // RFC 6056 §3.3.3 counter
 

@@ -4,22 +4,26 @@
 
 namespace tcpref::tcp {
 
-uint16_t advertised_mss(const StackConfig& config) {
-  return static_cast<uint16_t>(std::max<int>(config.mtu - 40, kMinMss));
+uint16_t advertised_mss(const StackConfig& config, uint16_t user_mss) {
+  const auto mtu_mss =
+      static_cast<uint16_t>(std::max<int>(config.mtu - 40, kMinMss));
+  // Linux tcp_mss_clamp: TCP_MAXSEG only ever lowers the MSS.
+  return user_mss != 0 ? std::min(mtu_mss, user_mss) : mtu_mss;
 }
 
 uint16_t effective_mss(const StackConfig& config,
-                       std::optional<uint16_t> peer_mss) {
+                       std::optional<uint16_t> peer_mss, uint16_t user_mss) {
   // RFC 9293 §3.7.1: an absent MSS means 536. An MSS of 0 is meaningless and
   // treated as absent (as Linux does).
   const uint16_t peer = (peer_mss && *peer_mss != 0) ? *peer_mss : kDefaultMss;
-  return std::max(kMinMss, std::min(peer, advertised_mss(config)));
+  return std::max(kMinMss, std::min(peer, advertised_mss(config, user_mss)));
 }
 
-SynOptions negotiate(const wire::Segment& syn, const StackConfig& config) {
+SynOptions negotiate(const wire::Segment& syn, const StackConfig& config,
+                     uint16_t user_mss) {
   SynOptions o;
   const wire::TcpOptions& in = syn.options;
-  o.mss = effective_mss(config, in.mss);
+  o.mss = effective_mss(config, in.mss, user_mss);
   if (in.window_scale) {
     o.wscale_ok = true;
     o.snd_wscale = std::min(*in.window_scale, kMaxWindowScale);

@@ -28,15 +28,19 @@ struct SynOptions {
   uint32_t ts_recent = 0;  // the SYN's TSval
 };
 
-// Our MSS advertisement: interface MTU − 40 (IPv4 + TCP headers).
-[[nodiscard]] uint16_t advertised_mss(const StackConfig& config);
+// Our MSS advertisement: interface MTU − 40 (IPv4 + TCP headers), clamped
+// by the socket's TCP_MAXSEG (`user_mss`, 0: none).
+[[nodiscard]] uint16_t advertised_mss(const StackConfig& config,
+                                      uint16_t user_mss = 0);
 
 // The effective send MSS for a peer's MSS option (nullopt or 0: absent).
 [[nodiscard]] uint16_t effective_mss(const StackConfig& config,
-                                     std::optional<uint16_t> peer_mss);
+                                     std::optional<uint16_t> peer_mss,
+                                     uint16_t user_mss = 0);
 
 [[nodiscard]] SynOptions negotiate(const wire::Segment& syn,
-                                   const StackConfig& config);
+                                   const StackConfig& config,
+                                   uint16_t user_mss = 0);
 
 // The window field of our SYN-ACK: never scaled (RFC 7323 §2.2).
 [[nodiscard]] uint16_t synack_window(const StackConfig& config);

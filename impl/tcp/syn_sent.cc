@@ -20,7 +20,7 @@ void Connection::send_syn(ConnectionEnv& env) {
   s.ack = 0;
   s.window = synack_window(env.config);
   s.options = {};
-  s.options.mss = advertised_mss(env.config);
+  s.options.mss = adv_mss;
   if (state == TcpState::kSynSent) {
     // Our offer: everything the configuration allows.
     s.options.window_scale = rcv_wscale;
@@ -73,7 +73,7 @@ ConnectionResult Connection::on_syn_sent(const wire::Segment& seg,
   }
   irs = seg.seq;
   rcv_nxt = seg.seq + 1;
-  mss = effective_mss(env.config, seg.options.mss);
+  mss = effective_mss(env.config, seg.options.mss, sockopt.max_segment);
   // RFC 7323 §1.3 / RFC 2018 §2: an option is on only if both sides sent it.
   wscale_ok = seg.options.window_scale.has_value();
   snd_wscale =

@@ -4,7 +4,7 @@ namespace tcpref::tcp {
 
 wire::Segment make_synack(const StackConfig& config, const FourTuple& tuple,
                           uint32_t iss, uint32_t irs, const SynOptions& o,
-                          uint32_t tsval) {
+                          uint32_t tsval, uint16_t user_mss) {
   wire::Segment s;
   s.src_addr = tuple.local.addr;
   s.dst_addr = tuple.remote.addr;
@@ -16,7 +16,7 @@ wire::Segment make_synack(const StackConfig& config, const FourTuple& tuple,
   // RFC 3168 §6.1.1: an ECN-setup SYN-ACK sets ECE, not CWR.
   if (o.ecn_ok) s.flags |= wire::flags::kEce;
   s.window = synack_window(config);
-  s.options.mss = advertised_mss(config);
+  s.options.mss = advertised_mss(config, user_mss);
   if (o.wscale_ok) s.options.window_scale = o.rcv_wscale;
   s.options.sack_permitted = o.sack_ok;
   if (o.ts_ok) s.options.timestamps = wire::Timestamps{tsval, o.ts_recent};

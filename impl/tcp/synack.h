@@ -10,10 +10,11 @@
 
 namespace tcpref::tcp {
 
-// `tsval` is used only when o.ts_ok.
+// `tsval` is used only when o.ts_ok; `user_mss` is the listener's
+// TCP_MAXSEG (0: none), which clamps the MSS we advertise.
 [[nodiscard]] wire::Segment make_synack(const StackConfig& config,
                                         const FourTuple& tuple, uint32_t iss,
                                         uint32_t irs, const SynOptions& o,
-                                        uint32_t tsval);
+                                        uint32_t tsval, uint16_t user_mss);
 
 }  // namespace tcpref::tcp

@@ -41,6 +41,34 @@ uint16_t Connection::send_mss() const {
   return static_cast<uint16_t>(mss > options + 1 ? mss - options : 1);
 }
 
+Time Connection::user_timeout(const StackConfig& config) const {
+  return sockopt.user_timeout != Time{0} ? sockopt.user_timeout
+                                         : config.user_timeout;
+}
+
+Time Connection::rto_due(const ConnectionEnv& env) const {
+  const Time due = env.now + rtt.rto();
+  if (stalled_since == Time{0}) return due;
+  return std::max(env.now,
+                  std::min(due, stalled_since + user_timeout(env.config)));
+}
+
+void Connection::set_options(const SocketOptions& options, ConnectionEnv& env) {
+  const bool nodelay_on = options.nodelay && !sockopt.nodelay;
+  sockopt = options;
+  // Linux pushes what Nagle held back when TCP_NODELAY is turned on.
+  if (nodelay_on) transmit(env);
+  // A new user timeout bounds the retransmission already pending.
+  if (timer_due != Time{0} && stalled_since != Time{0} && sends(state)) {
+    const Time limit =
+        std::max(env.now, stalled_since + user_timeout(env.config));
+    if (limit < timer_due) {
+      timer_due = limit;
+      probe_armed = false;
+    }
+  }
+}
+
 Time Connection::deadline() const {
   Time d{0};
   for (const Time t :
@@ -124,7 +152,7 @@ void Connection::transmit(ConnectionEnv& env, uint32_t cwnd_extra) {
       // (sender SWS avoidance); RFC 1122 §4.2.3.4 (Nagle): none while data
       // is unacknowledged, unless it is the last before our FIN.
       if (n < len) break;
-      if (env.config.nagle && !fin) break;
+      if (env.config.nagle && !sockopt.nodelay && !fin) break;
     }
     send_data(from, n, fin, env);
     const uint32_t end = from + n + (fin ? 1 : 0);
@@ -142,7 +170,7 @@ void Connection::transmit(ConnectionEnv& env, uint32_t cwnd_extra) {
   // RFC 9293 §3.8.6.1: data waits behind a zero window with nothing in
   // flight to draw an ACK: the persist timer will probe.
   if (timer_due == Time{0} && snd_una == snd_nxt && tx.size() > 0) {
-    timer_due = env.now + rtt.rto();
+    timer_due = rto_due(env);
   }
 }
 
@@ -248,7 +276,7 @@ void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
       // duplicates, so that enough of them can arrive.
       transmit(env, cc.duplicate_acks() * smss);
     }
-    if (d.restart_timer) timer_due = env.now + rtt.rto();
+    if (d.restart_timer) timer_due = rto_due(env);
   }
   // A peer that answers our probes with a zero window is alive: the user
   // timeout is for a silent peer.
@@ -273,7 +301,7 @@ void Connection::arm_timer(ConnectionEnv& env) {
   // after PTO = 2·SRTT (at least 10 ms, Linux's floor) instead of waiting
   // a whole RTO; not with a single segment out, whose ACK the peer may
   // delay, nor during recovery or with a probe unanswered.
-  timer_due = env.now + rtt.rto();
+  timer_due = rto_due(env);
   probe_armed = false;
   const std::optional<Time> srtt = rtt.srtt();
   if (!sack_ok || !srtt || probe_out || cc.in_recovery() ||
@@ -306,7 +334,7 @@ ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
   if (probe_armed) {
     probe_armed = false;
     send_loss_probe(env);
-    timer_due = env.now + rtt.rto();
+    timer_due = rto_due(env);
     return ConnectionEvent::kNone;
   }
   if (snd_una == snd_nxt) {
@@ -323,18 +351,19 @@ ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
     rtx_nxt = snd_nxt;
     rtt.on_send(snd_nxt, env.now, false);
     if (stalled_since == Time{0}) stalled_since = env.now;
-    timer_due = env.now + rtt.rto();
+    timer_due = rto_due(env);
     return ConnectionEvent::kNone;
   }
   ++c.TCPTimeouts;
-  const bool user_timeout = stalled_since != Time{0} &&
-                            env.now - stalled_since >= env.config.user_timeout;
-  // Linux tcp_orphan_retries bounds how long a FIN is retransmitted.
-  const bool fin_gives_up =
-      fin_sent && retransmits >= env.config.orphan_retries;
-  if (user_timeout || fin_gives_up) {
+  const bool timeout = stalled_since != Time{0} &&
+                       env.now - stalled_since >= user_timeout(env.config);
+  // Linux tcp_orphan_retries bounds how long a FIN is retransmitted, unless
+  // the socket set its own user timeout (which then bounds it alone).
+  const bool fin_gives_up = fin_sent && sockopt.user_timeout == Time{0} &&
+                            retransmits >= env.config.orphan_retries;
+  if (timeout || fin_gives_up) {
     ++c.TCPAbortOnTimeout;
-    timed_out = user_timeout;
+    timed_out = timeout;
     send_rst(env);
     set_state(TcpState::kClosed, c);
     return ConnectionEvent::kClosed;
@@ -350,7 +379,7 @@ ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
   if (retransmits > 1) sacked.clear();
   retransmit_at(snd_una, env);
   transmit(env);
-  timer_due = env.now + rtt.rto();
+  timer_due = rto_due(env);
   return ConnectionEvent::kNone;
 }
 
