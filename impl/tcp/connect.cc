@@ -27,7 +27,8 @@ SocketId Stack::Impl::connect(Endpoint local, Endpoint remote,
   if (bad_address(local.addr) || bad_address(remote.addr) || remote.port == 0) {
     return fail(Error::kInvalidArgument);
   }
-  if (const Error e = check(options); e != Error::kOk) return fail(e);
+  if (const Error e = check_socket_options(options); e != Error::kOk)
+    return fail(e);
   if (sockets.full()) return fail(Error::kNoMemory);
   FourTuple t{local, remote};
   if (local.port == 0) {

@@ -5,7 +5,7 @@
 
 namespace tcpref::tcp {
 
-Error Stack::Impl::check(const SocketOptions& o) {
+Error check_socket_options(const SocketOptions& o) {
   if (o.max_segment != 0 &&
       (o.max_segment < kMinUserMss || o.max_segment > kMaxUserMss)) {
     return Error::kInvalidArgument;
@@ -18,7 +18,7 @@ Error Stack::set_socket_options(ListenerId listener,
                                 const SocketOptions& options) {
   Listener* l = impl_->live(listener);
   if (l == nullptr) return Error::kBadHandle;
-  if (const Error e = Impl::check(options); e != Error::kOk) return e;
+  if (const Error e = check_socket_options(options); e != Error::kOk) return e;
   l->options.socket = options;
   return Error::kOk;
 }
@@ -27,7 +27,7 @@ Error Stack::set_socket_options(SocketId socket, const SocketOptions& options,
                                 Time now) {
   Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
-  if (const Error e = Impl::check(options); e != Error::kOk) return e;
+  if (const Error e = check_socket_options(options); e != Error::kOk) return e;
   ConnectionEnv e = impl_->env(now);
   c->set_options(options, e);
   impl_->sync_socket_timer(socket.index);

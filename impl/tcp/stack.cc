@@ -276,7 +276,7 @@ ListenerId Stack::listen(Endpoint local, const ListenOptions& options,
     return ListenerId{};
   };
   if (local.port == 0) return fail(Error::kInvalidArgument);
-  if (const Error e = Impl::check(options.socket); e != Error::kOk) {
+  if (const Error e = check_socket_options(options.socket); e != Error::kOk) {
     return fail(e);
   }
   uint32_t free_slot = kNotFound;

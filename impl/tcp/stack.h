@@ -186,6 +186,10 @@ enum class Error : uint8_t {
 
 [[nodiscard]] std::string_view to_string(Error e);
 
+// kOk when every socket option is within Linux's bounds, else
+// kInvalidArgument (for callers that hold options before a socket exists).
+[[nodiscard]] Error check_socket_options(const SocketOptions& options);
+
 struct IoResult {
   size_t bytes = 0;
   Error error = Error::kOk;

@@ -109,8 +109,6 @@ struct Stack::Impl {
   // connect.cc
   SocketId connect(Endpoint local, Endpoint remote,
                    const SocketOptions& options, Time now, Error* error);
-  // kOk when `o` is within Linux's bounds for the options.
-  static Error check(const SocketOptions& o);
   bool tuple_in_use(const FourTuple& t) const;
   uint32_t next_ephemeral = 0;  // RFC 6056 §3.3.3 counter
 

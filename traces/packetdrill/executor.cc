@@ -397,14 +397,18 @@ class Executor {
   // ---- %{ python }%: the tcp_info asserts the runner can evaluate ----
 
   Stop code(const Event& e, const CodeSpec& c) {
-    const TcpInfoAssert a = parse_tcp_info_assert(c.code);
-    if (!a.ok) return unsupported(e.line, "python block (" + a.why + ")");
+    const std::vector<TcpInfoAssert> asserts = parse_tcp_info_block(c.code);
+    if (asserts.empty()) return unsupported(e.line, "python block (empty)");
+    for (const TcpInfoAssert& a : asserts)
+      if (!a.ok) return unsupported(e.line, "python block (" + a.why + ")");
     const std::optional<tcp::ConnectionView> v =
         stack_ ? sockets_.under_test(*stack_) : std::nullopt;
     const tcp::ConnectionView info = v.value_or(tcp::ConnectionView{});
-    std::string why;
-    if (!check_tcp_info_assert(a, info, why)) return fail(e.line, why);
-    note("python assert holds: " + a.text);
+    for (const TcpInfoAssert& a : asserts) {
+      std::string why;
+      if (!check_tcp_info_assert(a, info, why)) return fail(e.line, why);
+      note("python assert holds: " + a.text);
+    }
     return std::nullopt;
   }
 

@@ -44,7 +44,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"time_wait.pkt", Outcome::kPass, 0, ""},
                       Case{"options_negotiation.pkt", Outcome::kPass, 0, ""},
                       Case{"timestamps_off.pkt", Outcome::kPass, 0, ""},
-                      Case{"fast_open.pkt", Outcome::kPass, 0, ""}));
+                      Case{"fast_open.pkt", Outcome::kPass, 0, ""},
+                      Case{"socket_options.pkt", Outcome::kPass, 0, ""}));
 
 INSTANTIATE_TEST_SUITE_P(
     Mutants, Scripts,
@@ -60,7 +61,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"mutant_wrong_option.pkt", Outcome::kFail, 9,
              "got <mss 1460,nop,wscale 7>"},
         Case{"mutant_fast_open_cookie.pkt", Outcome::kFail, 13,
-             "TCP option 34 value"}));
+             "TCP option 34 value"},
+        Case{"mutant_socket_options.pkt", Outcome::kFail, 13,
+             "expected <mss 1460> got <mss 1000>"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Others, Scripts,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -161,8 +162,8 @@ CallResult Sockets::start_connect(const SyscallSpec& s, tcp::Stack& stack,
   if (knobs.ecn_initiate)
     return unsupported("ECN negotiation by connect() (tcp_ecn=1)");
   tcp::Error err = tcp::Error::kOk;
-  const tcp::SocketId id =
-      stack.connect({local_addr_, 0}, {remote_addr_, kLocalPort}, now, &err);
+  const tcp::SocketId id = stack.connect(
+      {local_addr_, 0}, {remote_addr_, kLocalPort}, fd->sockopt, now, &err);
   if (!id.valid())
     return failed("connect() failed: " + std::string(errno_name(err)));
   fd->kind = Fd::Kind::kConnection;
@@ -241,6 +242,47 @@ CallResult Sockets::fastopen_option(const SyscallSpec& s,
   return done(0);
 }
 
+std::optional<tcp::SocketOptions> Sockets::options_of(const Fd& fd,
+                                                      const tcp::Stack& stack) {
+  switch (fd.kind) {
+    case Fd::Kind::kSocket:
+      return fd.sockopt;
+    case Fd::Kind::kListener:
+      return stack.socket_options(fd.listener);
+    case Fd::Kind::kConnection:
+      return stack.socket_options(fd.socket);
+  }
+  return std::nullopt;
+}
+
+// TCP_MAXSEG [bytes], TCP_USER_TIMEOUT [ms], TCP_NODELAY [0/1].
+CallResult Sockets::socket_option(const SyscallSpec& s, const std::string& opt,
+                                  Fd& fd, tcp::Stack& stack, tcp::Time now) {
+  const auto value = array_int(s, 3);
+  if (!value) return unsupported("setsockopt " + opt + " value");
+  std::optional<tcp::SocketOptions> o = options_of(fd, stack);
+  if (!o) return error(tcp::Error::kBadHandle);
+  if (opt == "TCP_MAXSEG") {
+    if (*value < 0 || *value > UINT16_MAX)
+      return error(tcp::Error::kInvalidArgument);
+    o->max_segment = static_cast<uint16_t>(*value);
+  } else if (opt == "TCP_USER_TIMEOUT") {
+    o->user_timeout = std::chrono::milliseconds(*value);
+  } else {
+    o->nodelay = *value != 0;
+  }
+  tcp::Error err = tcp::check_socket_options(*o);
+  if (err == tcp::Error::kOk) {
+    if (fd.kind == Fd::Kind::kSocket)
+      fd.sockopt = *o;
+    else if (fd.kind == Fd::Kind::kListener)
+      err = stack.set_socket_options(fd.listener, *o);
+    else
+      err = stack.set_socket_options(fd.socket, *o, now);
+  }
+  return err == tcp::Error::kOk ? done(0) : error(err);
+}
+
 std::optional<tcp::ConnectionView> Sockets::under_test(
     const tcp::Stack& stack) const {
   const auto it = fds_.find(under_test_);
@@ -284,6 +326,11 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     }
     if (opt.starts_with("TCP_FASTOPEN"))
       return unsupported("TCP Fast Open (setsockopt " + opt + ")");
+    if (opt == "TCP_MAXSEG" || opt == "TCP_USER_TIMEOUT" ||
+        opt == "TCP_NODELAY") {
+      if (stack == nullptr) return unsupported("setsockopt before any stack");
+      return socket_option(s, opt, *fd, *stack, now);
+    }
     return unsupported("setsockopt " + opt);
   }
   if (n == "bind") return done(0);
@@ -305,6 +352,7 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     lo.syn_queue_limit = static_cast<uint32_t>(std::max<int64_t>(backlog, 1));
     fd->backlog = backlog;
     lo.fast_open = fast_open_for(*fd, knobs);
+    lo.socket = fd->sockopt;
     tcp::Error err = tcp::Error::kOk;
     const tcp::ListenerId id =
         stack->listen({fd->addressing.local_addr, kLocalPort}, lo, &err);
@@ -399,14 +447,28 @@ CallResult Sockets::query(const SyscallSpec& s, Fd& fd,
   const bool connected = fd.kind == Fd::Kind::kConnection;
   if (s.name == "getsockopt") {
     const std::string opt = word_arg(s, 2);
-    if (opt != "TCP_MAXSEG" || !connected)
-      return unsupported(
-          "getsockopt " + opt +
-          (fd.kind == Fd::Kind::kListener ? " on a listener" : ""));
+    if (opt != "TCP_MAXSEG" && opt != "TCP_USER_TIMEOUT" &&
+        opt != "TCP_NODELAY")
+      return unsupported("getsockopt " + opt);
+    const std::optional<tcp::SocketOptions> o = options_of(fd, stack);
+    if (!o) return error(tcp::Error::kBadHandle);
+    int64_t got = 0;
+    if (opt == "TCP_MAXSEG") {
+      // Linux: the TCP_MAXSEG set, while closed or listening; else the
+      // current send MSS (536 before any connection).
+      constexpr int64_t kDefaultMss = 536;
+      got = connected             ? stack.inspect(tuple(fd)).send_mss
+            : o->max_segment != 0 ? o->max_segment
+                                  : kDefaultMss;
+    } else if (opt == "TCP_USER_TIMEOUT") {
+      got =
+          std::chrono::duration_cast<std::chrono::milliseconds>(o->user_timeout)
+              .count();
+    } else {
+      got = o->nodelay ? 1 : 0;
+    }
     const auto want = array_int(s, 3);
-    const tcp::ConnectionView v = stack.inspect(tuple(fd));
-    if (want && *want != v.mss)
-      return failed(mismatch("TCP_MAXSEG", *want, v.mss));
+    if (want && *want != got) return failed(mismatch(opt, *want, got));
     return done(0);
   }
   const std::string req = word_arg(s, 1);

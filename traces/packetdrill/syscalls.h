@@ -1,8 +1,9 @@
 // The script's file descriptors and the system calls on them, mapped onto
 // the Stack API: socket, bind, listen, accept, connect, read/recv,
 // write/send, close, shutdown(SHUT_WR), fcntl(F_SETFL), setsockopt
-// (SO_REUSEADDR), getsockopt(TCP_MAXSEG), ioctl(SIOCINQ). Anything else is
-// unsupported, by name.
+// (SO_REUSEADDR, TCP Fast Open, TCP_MAXSEG, TCP_USER_TIMEOUT, TCP_NODELAY),
+// getsockopt(TCP_MAXSEG, TCP_USER_TIMEOUT, TCP_NODELAY), ioctl(SIOCINQ).
+// Anything else is unsupported, by name.
 #pragma once
 
 #include <array>
@@ -82,6 +83,9 @@ class Sockets {
     int64_t fastopen_qlen = 0;
     std::optional<std::array<uint8_t, 16>> fastopen_key;
     int64_t backlog = 0;
+    // TCP_MAXSEG, TCP_USER_TIMEOUT, TCP_NODELAY set before listen() or
+    // connect(); afterwards the stack holds them.
+    tcp::SocketOptions sockopt;
   };
 
   Fd* find(const SyscallSpec& s);
@@ -94,6 +98,10 @@ class Sockets {
   CallResult fastopen_option(const SyscallSpec& s, const std::string& opt,
                              Fd& fd, tcp::Stack& stack, const Knobs& knobs);
   static tcp::FastOpenOptions fast_open_for(const Fd& fd, const Knobs& knobs);
+  CallResult socket_option(const SyscallSpec& s, const std::string& opt, Fd& fd,
+                           tcp::Stack& stack, tcp::Time now);
+  static std::optional<tcp::SocketOptions> options_of(const Fd& fd,
+                                                      const tcp::Stack& stack);
 
   uint32_t local_addr_;
   uint32_t remote_addr_;

@@ -1,6 +1,7 @@
 #include "traces/packetdrill/tcp_info.h"
 
 #include <array>
+#include <charconv>
 #include <utility>
 
 namespace tcpref::packetdrill {
@@ -75,9 +76,33 @@ TcpInfoAssert parse_tcp_info_assert(std::string_view code) {
     a.syn_data = false;  // "== 0": the flag is absent
     return a;
   }
+  if (lhs == "tcpi_advmss" || lhs == "tcpi_snd_mss") {
+    const auto [p, ec] =
+        std::from_chars(rhs.data(), rhs.data() + rhs.size(), a.value);
+    if (ec != std::errc() || p != rhs.data() + rhs.size()) {
+      a.why = std::string(lhs) + " compared with something else";
+      return a;
+    }
+    a.ok = true;
+    a.field = lhs == "tcpi_advmss" ? TcpInfoAssert::Field::kAdvMss
+                                   : TcpInfoAssert::Field::kSndMss;
+    return a;
+  }
   const size_t dot = lhs.find_first_of(" &)");
   a.why = "tcp_info field " + std::string(lhs.substr(0, dot));
   return a;
+}
+
+std::vector<TcpInfoAssert> parse_tcp_info_block(std::string_view code) {
+  std::vector<TcpInfoAssert> out;
+  while (!code.empty()) {
+    const size_t end = code.find_first_of(";\n");
+    const std::string_view statement = trim(code.substr(0, end));
+    if (!statement.empty()) out.push_back(parse_tcp_info_assert(statement));
+    if (end == std::string_view::npos) break;
+    code.remove_prefix(end + 1);
+  }
+  return out;
 }
 
 bool check_tcp_info_assert(const TcpInfoAssert& a,
@@ -87,6 +112,13 @@ bool check_tcp_info_assert(const TcpInfoAssert& a,
   if (a.field == TcpInfoAssert::Field::kState) {
     holds = (info.state == a.state) == a.equal;
     actual = "tcpi_state is " + std::string(state_name(info.state));
+  } else if (a.field == TcpInfoAssert::Field::kAdvMss ||
+             a.field == TcpInfoAssert::Field::kSndMss) {
+    const bool adv = a.field == TcpInfoAssert::Field::kAdvMss;
+    const int64_t got = adv ? info.adv_mss : info.send_mss;
+    holds = (got == a.value) == a.equal;
+    actual = std::string(adv ? "tcpi_advmss" : "tcpi_snd_mss") + " is " +
+             std::to_string(got);
   } else {
     holds = (info.syn_data == a.syn_data) == a.equal;
     actual = std::string("TCPI_OPT_SYN_DATA is ") +

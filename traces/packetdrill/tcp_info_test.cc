@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace tcpref::packetdrill {
 namespace {
 
@@ -46,6 +48,28 @@ TEST(TcpInfo, UnsupportedFieldsAreNamed) {
   EXPECT_EQ(a.why, "tcp_info field tcpi_delivered");
   EXPECT_FALSE(parse_tcp_info_assert("x = 1").ok);
   EXPECT_FALSE(parse_tcp_info_assert("assert tcpi_state == 7").ok);
+}
+
+// Both asserts of a block are checked, not only the first.
+TEST(TcpInfo, MssAssertsInOneBlock) {
+  const std::vector<TcpInfoAssert> block = parse_tcp_info_block(
+      " assert tcpi_advmss == 1100, tcpi_advmss; assert tcpi_snd_mss == "
+      "1088, tcpi_snd_mss ");
+  ASSERT_EQ(block.size(), 2u);
+  ASSERT_TRUE(block[0].ok && block[1].ok);
+  tcp::ConnectionView v;
+  v.adv_mss = 1100;
+  v.send_mss = 1088;
+  std::string why;
+  EXPECT_TRUE(check_tcp_info_assert(block[0], v, why));
+  EXPECT_TRUE(check_tcp_info_assert(block[1], v, why));
+  v.send_mss = 1100;
+  EXPECT_FALSE(check_tcp_info_assert(block[1], v, why));
+  EXPECT_NE(why.find("tcpi_snd_mss is 1100"), std::string::npos) << why;
+  EXPECT_FALSE(parse_tcp_info_assert("assert tcpi_advmss == x").ok);
+  const auto other = parse_tcp_info_block("assert tcpi_advmss == 1\nprint(1)");
+  ASSERT_EQ(other.size(), 2u);
+  EXPECT_FALSE(other[1].ok);
 }
 
 }  // namespace
