@@ -61,6 +61,7 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
   if ((seg.flags & (kSyn | kAck | kRst | kFin)) == kSyn && seg.seq == r.irs) {
     ++counters.TCPSynRetrans;
     ++counters.RetransSegs;
+    r.synack_resent = true;
     send_synack(r, now);
     return Verdict::kAccepted;
   }
@@ -144,6 +145,9 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
   p.options = options_of(r);
   p.ts_offset = r.ts_offset;
   p.syn_window = r.snd_wnd;
+  if (r.retransmits == 0 && !r.synack_resent) {
+    p.handshake_rtt = Time(static_cast<uint32_t>(now.count()) - r.synack_us);
+  }
   uint32_t socket;
   if (admit_child(p, seg, hash, now, &socket) == Admission::kQueued) {
     free_request(ri, hash);

@@ -52,6 +52,7 @@ Admission Stack::Impl::admit_child(const ChildParams& p,
   c.snd_wl2 = ack.ack;
   c.rcv_adv = c.rcv_nxt + synack_window(config);
   c.start_transfer(config);
+  if (p.handshake_rtt) c.rtt.add_sample(*p.handshake_rtt);
   c.set_state(TcpState::kEstablished, counters);
   ++counters.PassiveOpens;
   c.hashed = true;

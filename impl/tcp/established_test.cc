@@ -443,7 +443,8 @@ TEST(Established, SimultaneousCloseGoesThroughClosing) {
   EXPECT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
 }
 
-// A closed socket's FIN is retransmitted with backoff (1, 2, 4 s ...);
+// A closed socket's FIN is retransmitted with backoff (the RTO from the
+// handshake's RTT sample, here the 200 ms floor, then 400, 800 ms ...);
 // after orphan_retries it is reset and freed.
 TEST(Established, UnacknowledgedFinIsRetransmittedThenReset) {
   StackConfig cfg = Harness::DefaultConfig();
@@ -454,13 +455,13 @@ TEST(Established, UnacknowledgedFinIsRetransmittedThenReset) {
   const wire::Segment fin{
       .seq = c.iss + 1, .ack = kSeq, .flags = kFin | kAck, .window = 65535};
   h.ExpectSent(fin);
-  h.Advance(std::chrono::milliseconds(999));
+  h.Advance(std::chrono::milliseconds(199));
   h.ExpectNothingSent();
   h.Advance(std::chrono::milliseconds(1));
   h.ExpectSent(fin);
-  h.Advance(seconds(2));
+  h.Advance(std::chrono::milliseconds(400));
   h.ExpectSent(fin);
-  h.Advance(seconds(4));
+  h.Advance(std::chrono::milliseconds(800));
   h.ExpectSent(
       {.seq = c.iss + 2, .ack = kSeq, .flags = kRst | kAck, .window = 65535});
   EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);

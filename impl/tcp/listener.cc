@@ -113,6 +113,7 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
   rs.irs = seg.seq;
   rs.ts_recent = o.ts_recent;
   rs.ts_offset = id.ts_offset;
+  rs.synack_us = static_cast<uint32_t>(now.count());
   rs.mss = o.mss;
   rs.listener = static_cast<uint16_t>(l);
   rs.snd_wnd = seg.window;

@@ -155,7 +155,8 @@ TEST(SocketOptions, RejectsBadValuesAndHandles) {
 }
 
 // TCP_USER_TIMEOUT on a connection: unacknowledged data resets it at the set
-// time exactly, not at the next RTO (1 s, then 3 s) after it.
+// time exactly, not at the next RTO after it (200 ms from the handshake's
+// sample, then 400, 800, 1600 ms: the fourth would come at 3 s).
 TEST(UserTimeout, AbortsAtTheSetTime) {
   Harness h;
   const ListenerId l = h.Listen();
@@ -167,9 +168,11 @@ TEST(UserTimeout, AbortsAtTheSetTime) {
   const auto data = Bytes(10);
   (void)h.stack().write(s, data, h.now());
   h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
-  h.Advance(seconds(1));  // RTO: resent
-  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
-  h.Advance(milliseconds(1500) - microseconds(1));
+  for (const int ms : {200, 400, 800}) {  // resent at 0.2, 0.6, 1.4 s
+    h.Advance(milliseconds(ms));
+    h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+  }
+  h.Advance(milliseconds(1100) - microseconds(1));
   h.ExpectNothingSent();
   EXPECT_EQ(h.counters().TCPAbortOnTimeout, 0u);
   h.Advance(microseconds(1));
@@ -193,11 +196,13 @@ TEST(UserTimeout, InheritedAndBoundsAnOrphanFin) {
   const wire::Segment fin = {
       .seq = iss + 1, .ack = kSeq, .flags = kAck | kFin, .window = 65535};
   h.ExpectSent(fin);
-  h.Advance(seconds(1));
+  h.Advance(milliseconds(200));
   h.ExpectSent(fin);
-  h.Advance(seconds(2));  // past orphan_retries: still resent
-  h.ExpectSent(fin);
-  h.Advance(seconds(2) - microseconds(1));
+  for (const int ms : {400, 800, 1600}) {  // past orphan_retries: resent
+    h.Advance(milliseconds(ms));
+    h.ExpectSent(fin);
+  }
+  h.Advance(seconds(2) - microseconds(1));  // at 3 s; the next RTO is 6.2 s
   h.ExpectNothingSent();
   h.Advance(microseconds(1));  // 5 s after the FIN
   h.ExpectSent({.seq = iss + 2, .ack = kSeq, .flags = kRst | kAck},

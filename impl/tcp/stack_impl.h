@@ -46,6 +46,9 @@ struct ChildParams {
   uint32_t ts_offset = 0;
   uint16_t syn_window = 0;  // the SYN's window, for MAX.SND.WND (0: unknown)
   bool from_cookie = false;
+  // SYN-ACK to this ACK, when the SYN-ACK went out once (RFC 6298 §3);
+  // Linux samples it too (tcp_synack_rtt_meas).
+  std::optional<Time> handshake_rtt;
 };
 
 // Outcome of trying to admit a child to the accept queue.

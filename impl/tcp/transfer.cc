@@ -298,21 +298,23 @@ void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
 
 void Connection::arm_timer(ConnectionEnv& env) {
   // RFC 8985 §7.2: with SACK and an RTT sample, a tail loss probe fires
-  // after PTO = 2·SRTT (at least 10 ms, Linux's floor) instead of waiting
-  // a whole RTO; not with a single segment out, whose ACK the peer may
-  // delay, nor during recovery or with a probe unanswered.
-  timer_due = rto_due(env);
+  // after PTO = 2·SRTT (at least 10 ms, Linux's floor), plus WCDelAckT
+  // with a single segment out (its ACK may be delayed); an RTO due sooner
+  // sends the probe at the RTO's time. None during recovery, with a probe
+  // unanswered, or when the user timeout ends the connection first.
+  const Time due = rto_due(env);
+  timer_due = due;
   probe_armed = false;
   const std::optional<Time> srtt = rtt.srtt();
   if (!sack_ok || !srtt || probe_out || cc.in_recovery() ||
-      seq_before(rtx_nxt, snd_nxt) || snd_nxt - snd_una <= send_mss()) {
+      seq_before(rtx_nxt, snd_nxt) || due < env.now + rtt.rto()) {
     return;
   }
-  const Time pto = std::max<Time>(2 * *srtt, std::chrono::milliseconds(10));
-  if (env.now + pto < timer_due) {
-    timer_due = env.now + pto;
-    probe_armed = true;
-  }
+  constexpr Time kWcDelAckT = std::chrono::milliseconds(200);
+  Time pto = std::max<Time>(2 * *srtt, std::chrono::milliseconds(10));
+  if (snd_nxt - snd_una <= send_mss()) pto += kWcDelAckT;
+  timer_due = std::min(due, env.now + pto);
+  probe_armed = true;
 }
 
 void Connection::send_loss_probe(ConnectionEnv& env) {

@@ -154,11 +154,12 @@ TEST(Send, RetransmissionTimerResendsWithBackoff) {
   (void)h.stack().write(c.socket, data, h.now());
   const wire::Segment first = Data(c.iss + 1, data, kAck | kPsh);
   h.ExpectSent(first);
-  h.Advance(milliseconds(999));
+  // The handshake's RTT sample (0 here) puts the RTO at its 200 ms floor.
+  h.Advance(milliseconds(199));
   h.ExpectNothingSent();
   h.Advance(milliseconds(1));
   h.ExpectSent(first);
-  h.Advance(milliseconds(1999));
+  h.Advance(milliseconds(399));
   h.ExpectNothingSent();
   h.Advance(milliseconds(1));
   h.ExpectSent(first);
@@ -167,6 +168,82 @@ TEST(Send, RetransmissionTimerResendsWithBackoff) {
   h.Send(ClientAck(c.iss + 101));
   h.Advance(seconds(10));
   h.ExpectNothingSent();
+}
+
+// RFC 6298 §2.2: the SYN-ACK → ACK round trip is the first RTT sample
+// (Linux tcp_synack_rtt_meas): R = 100 ms gives RTO = R + 4·R/2 = 300 ms.
+TEST(Send, HandshakeRttSetsTheFirstRto) {
+  Harness h;
+  const ListenerId l = h.Listen();
+  h.Send({.seq = kIrs, .flags = kSyn, .window = 65535});
+  const uint32_t iss = h.Iss();
+  (void)h.PopSent();
+  h.Advance(milliseconds(100));
+  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 65535});
+  const SocketId s = h.stack().accept(l, h.now());
+  const auto data = Bytes(10);
+  (void)h.stack().write(s, data, h.now());
+  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+  h.Advance(milliseconds(299));
+  h.ExpectNothingSent();
+  h.Advance(milliseconds(1));
+  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+}
+
+// RFC 6298 §3 (Karn): after a resent SYN-ACK the ACK is ambiguous, so no
+// sample is taken and the RTO stays at its initial 1 s.
+TEST(Send, NoRttSampleAfterResentSynAck) {
+  Harness h;
+  const ListenerId l = h.Listen();
+  h.Send({.seq = kIrs, .flags = kSyn, .window = 65535});
+  const uint32_t iss = h.Iss();
+  (void)h.PopSent();
+  h.Send({.seq = kIrs, .flags = kSyn, .window = 65535});  // SYN again
+  (void)h.PopSent();
+  h.Advance(milliseconds(100));
+  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 65535});
+  const SocketId s = h.stack().accept(l, h.now());
+  const auto data = Bytes(10);
+  (void)h.stack().write(s, data, h.now());
+  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+  h.Advance(milliseconds(999));
+  h.ExpectNothingSent();
+  h.Advance(milliseconds(1));
+  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+}
+
+// RFC 8985 §7.2: with one segment out the PTO is 2·SRTT + WCDelAckT
+// (400 ms); the RTO (300 ms) is sooner, so the probe goes at the RTO's
+// time, and the RTO proper follows one RTO later, then backs off.
+TEST(Send, SingleSegmentTailLossProbeAtTheRtoTime) {
+  Harness h;
+  const ListenerId l = h.Listen();
+  h.Send({.seq = kIrs,
+          .flags = kSyn,
+          .window = 65535,
+          .options = {.sack_permitted = true}});
+  const uint32_t iss = h.Iss();
+  (void)h.PopSent();
+  h.Advance(milliseconds(100));
+  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 65535});
+  const SocketId s = h.stack().accept(l, h.now());
+  const auto data = Bytes(10);
+  (void)h.stack().write(s, data, h.now());
+  const wire::Segment seg = Data(iss + 1, data, kAck | kPsh);
+  h.ExpectSent(seg);
+  h.Advance(milliseconds(299));
+  h.ExpectNothingSent();
+  h.Advance(milliseconds(1));
+  h.ExpectSent(seg);
+  EXPECT_EQ(h.counters().TCPLossProbes, 1u);
+  EXPECT_EQ(h.counters().TCPTimeouts, 0u);
+  h.Advance(milliseconds(300));
+  h.ExpectSent(seg);
+  EXPECT_EQ(h.counters().TCPTimeouts, 1u);
+  h.Advance(milliseconds(599));
+  h.ExpectNothingSent();
+  h.Advance(milliseconds(1));
+  h.ExpectSent(seg);
 }
 
 // RFC 5681 §3.2: the third duplicate ACK resends the first unacknowledged
