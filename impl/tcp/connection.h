@@ -160,7 +160,9 @@ class Connection {
   // now + RTO, but never past the user timeout's deadline, so the abort
   // comes at the set time (Linux tcp_clamp_rto_to_user_timeout).
   [[nodiscard]] Time rto_due(const ConnectionEnv& env) const;
-  void send_data(uint32_t seq, uint32_t len, bool fin, ConnectionEnv& env);
+  // PSH on the segment that ends what the application wrote, or with `push`.
+  void send_data(uint32_t seq, uint32_t len, bool fin, ConnectionEnv& env,
+                 bool push = false);
   // Resends one segment from `seq`, up to the next SACKed range.
   void retransmit_at(uint32_t seq, ConnectionEnv& env);
   bool retransmit_next_hole(ConnectionEnv& env);

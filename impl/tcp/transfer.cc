@@ -106,13 +106,13 @@ void Connection::sent_ack(const wire::Segment& s) {
 }
 
 void Connection::send_data(uint32_t seq, uint32_t len, bool fin,
-                           ConnectionEnv& env) {
+                           ConnectionEnv& env, bool push) {
   using namespace wire::flags;
   const uint32_t data_end = snd_una + tx.size();
   uint8_t flags = kAck;
   if (fin) flags |= kFin;
   // Linux sets PSH on the segment that empties what the application wrote.
-  if (len > 0 && seq + len == data_end) flags |= kPsh;
+  if (len > 0 && (push || seq + len == data_end)) flags |= kPsh;
   wire::Segment s = make_segment(flags, env);
   s.seq = seq;
   const std::span<uint8_t> scratch = env.output.payload_scratch().first(len);
@@ -154,7 +154,9 @@ void Connection::transmit(ConnectionEnv& env, uint32_t cwnd_extra) {
       if (n < len) break;
       if (env.config.nagle && !sockopt.nodelay && !fin) break;
     }
-    send_data(from, n, fin, env);
+    // The last segment before the windows stop us pushes (as Linux's
+    // bursts do): nothing follows it until an ACK arrives.
+    send_data(from, n, fin, env, !resend && n == usable && n < len);
     const uint32_t end = from + n + (fin ? 1 : 0);
     rtt.on_send(end, env.now, resend);
     if (resend) {

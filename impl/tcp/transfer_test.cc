@@ -170,6 +170,23 @@ TEST(Send, RetransmissionTimerResendsWithBackoff) {
   h.ExpectNothingSent();
 }
 
+// The initial window (RFC 6928: 10 segments) stops a 6000-byte write after
+// 5360 bytes; that last segment pushes, as Linux's bursts do, since
+// nothing follows it before an ACK. The ones before it do not.
+TEST(Send, LastSegmentBeforeTheWindowStopsPushes) {
+  Harness h;
+  const Conn c = Open(h);
+  const auto data = Bytes(6000);
+  EXPECT_EQ(h.stack().write(c.socket, data, h.now()).bytes, 6000u);
+  for (uint32_t i = 0; i < 9; ++i) {
+    h.ExpectSent(
+        Data(c.iss + 1 + i * kMss, std::span(data).subspan(i * kMss, kMss)));
+  }
+  h.ExpectSent(Data(c.iss + 1 + 9 * kMss,
+                    std::span(data).subspan(9 * kMss, kMss), kAck | kPsh));
+  h.ExpectNothingSent();
+}
+
 // RFC 6298 §2.2: the SYN-ACK → ACK round trip is the first RTT sample
 // (Linux tcp_synack_rtt_meas): R = 100 ms gives RTO = R + 4·R/2 = 300 ms.
 TEST(Send, HandshakeRttSetsTheFirstRto) {
