@@ -498,9 +498,12 @@ void TransitionTable<D>::rows(V& v) const {
   const B abort_data = ack_taken &&
                        (st_is(S::kFinWait1) || st_is(S::kFinWait2)) &&
                        !(in_.len == w(0));
+  // The RST answers the segment, <SEQ=SEG.ACK><CTL=RST> (Linux replies so,
+  // tcp_v4_send_reset): SEG.ACK is the peer's RCV.NXT, so an RFC 5961 peer
+  // takes it, where SND.NXT is one past while our FIN is unacknowledged.
   v.row(T::kFinWaitDataAbort, abort_data, [&](E& e) {
     take_ack(e);
-    reply_abort(e);
+    reply_reset(e);
     remove_record(e);
   });
   const B io = ack_taken && !abort_data;

@@ -420,10 +420,10 @@ TEST(Close, DataAfterCloseResets) {
   EXPECT_EQ(r.transition, tr(T::kFinWait1FinAcked));
   r = srv.ack(kPeer + 1, kIsn + 2, 10);
   EXPECT_EQ(r.transition, tr(T::kFinWaitDataAbort));
-  EXPECT_EQ(r.out.kind, out(OutputKind::kRst));
-  EXPECT_TRUE(r.out.flag_ack);
+  EXPECT_EQ(r.out.kind, out(OutputKind::kRst));  // <SEQ=SEG.ACK><CTL=RST>
+  EXPECT_FALSE(r.out.flag_ack);
   EXPECT_EQ(r.out.seq, kIsn + 2);
-  EXPECT_EQ(r.out.ack, kPeer + 1);
+  EXPECT_EQ(r.out.ack, 0u);
   EXPECT_EQ(srv.s.st, st(TcpState::kListen));
   EXPECT_FALSE(srv.s.in_established_table);
 }

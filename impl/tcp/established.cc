@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "impl/tcp/connection.h"
+#include "impl/tcp/reset.h"
 #include "impl/tcp/seq.h"
 
 namespace tcpref::tcp {
@@ -137,9 +138,12 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   const auto payload = seg.payload;
   if (!payload.empty() && receives_data(state)) {
     if (orphaned) {
-      // Nobody will read it: Linux resets (TCPAbortOnData).
+      // Nobody will read it: Linux resets (TCPAbortOnData), answering the
+      // segment, <SEQ=SEG.ACK><CTL=RST>: SEG.ACK is the peer's RCV.NXT (an
+      // RFC 5961 peer takes it), where SND.NXT is one past while our FIN is
+      // unacknowledged.
       ++c.TCPAbortOnData;
-      send_rst(env);
+      if (const auto rst = reset_for(seg)) env.output.send(*rst);
       set_state(TcpState::kClosed, c);
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }

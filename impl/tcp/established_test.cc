@@ -483,22 +483,25 @@ TEST(Established, OrphanInFinWait2TimesOut) {
 }
 
 // Data arriving for a closed (orphaned) socket resets it (Linux
-// TCPAbortOnData).
+// TCPAbortOnData) with <SEQ=SEG.ACK><CTL=RST>: with our FIN still
+// unacknowledged (SEG.ACK = ISS+1) that is exactly the peer's RCV.NXT, which
+// SND.NXT (ISS+2) is not, so an RFC 5961 peer accepts the reset.
 TEST(Established, DataAfterCloseResets) {
-  Harness h;
-  const Conn c = EstablishPlain(h);
-  h.stack().close(c.socket, h.now());
-  (void)h.PopSent();
-  const std::array<uint8_t, 3> data{};
-  h.Send({.seq = kSeq,
-          .ack = c.iss + 2,
-          .flags = kAck,
-          .window = 100,
-          .payload = data});
-  h.ExpectSent(
-      {.seq = c.iss + 2, .ack = kSeq, .flags = kRst | kAck, .window = 65535});
-  EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
-  EXPECT_EQ(h.counters().TCPAbortOnData, 1u);
+  for (const uint32_t acked : {1u, 2u}) {
+    Harness h;
+    const Conn c = EstablishPlain(h);
+    h.stack().close(c.socket, h.now());
+    (void)h.PopSent();
+    const std::array<uint8_t, 3> data{};
+    h.Send({.seq = kSeq,
+            .ack = c.iss + acked,
+            .flags = kAck,
+            .window = 100,
+            .payload = data});
+    h.ExpectSent({.seq = c.iss + acked, .flags = kRst});
+    EXPECT_EQ(h.Inspect().kind, RecordKind::kNone);
+    EXPECT_EQ(h.counters().TCPAbortOnData, 1u);
+  }
 }
 
 // shutdown_write half-closes: data still arrives and is readable.
