@@ -187,46 +187,54 @@ TEST(Send, LastSegmentBeforeTheWindowStopsPushes) {
   h.ExpectNothingSent();
 }
 
+// A passive open whose SYN-ACK → ACK round trip takes `rtt` (the SYN sent
+// twice if `syn_twice`), accepted, with `data` written: returns the data
+// segment (its payload is `data`), which ExpectSent has seen once.
+wire::Segment WriteAfterHandshake(Harness& h, std::span<const uint8_t> data,
+                                  milliseconds rtt, bool syn_twice = false,
+                                  wire::TcpOptions syn_options = {}) {
+  const ListenerId l = h.Listen();
+  const wire::Segment syn = {
+      .seq = kIrs, .flags = kSyn, .window = 65535, .options = syn_options};
+  h.Send(syn);
+  const uint32_t iss = h.Iss();
+  (void)h.PopSent();
+  if (syn_twice) {
+    h.Send(syn);
+    (void)h.PopSent();
+  }
+  h.Advance(rtt);
+  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 65535});
+  const SocketId s = h.stack().accept(l, h.now());
+  (void)h.stack().write(s, data, h.now());
+  const wire::Segment seg = Data(iss + 1, data, kAck | kPsh);
+  h.ExpectSent(seg);
+  return seg;
+}
+
 // RFC 6298 §2.2: the SYN-ACK → ACK round trip is the first RTT sample
 // (Linux tcp_synack_rtt_meas): R = 100 ms gives RTO = R + 4·R/2 = 300 ms.
 TEST(Send, HandshakeRttSetsTheFirstRto) {
   Harness h;
-  const ListenerId l = h.Listen();
-  h.Send({.seq = kIrs, .flags = kSyn, .window = 65535});
-  const uint32_t iss = h.Iss();
-  (void)h.PopSent();
-  h.Advance(milliseconds(100));
-  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 65535});
-  const SocketId s = h.stack().accept(l, h.now());
   const auto data = Bytes(10);
-  (void)h.stack().write(s, data, h.now());
-  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+  const wire::Segment seg = WriteAfterHandshake(h, data, milliseconds(100));
   h.Advance(milliseconds(299));
   h.ExpectNothingSent();
   h.Advance(milliseconds(1));
-  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+  h.ExpectSent(seg);
 }
 
 // RFC 6298 §3 (Karn): after a resent SYN-ACK the ACK is ambiguous, so no
 // sample is taken and the RTO stays at its initial 1 s.
 TEST(Send, NoRttSampleAfterResentSynAck) {
   Harness h;
-  const ListenerId l = h.Listen();
-  h.Send({.seq = kIrs, .flags = kSyn, .window = 65535});
-  const uint32_t iss = h.Iss();
-  (void)h.PopSent();
-  h.Send({.seq = kIrs, .flags = kSyn, .window = 65535});  // SYN again
-  (void)h.PopSent();
-  h.Advance(milliseconds(100));
-  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 65535});
-  const SocketId s = h.stack().accept(l, h.now());
   const auto data = Bytes(10);
-  (void)h.stack().write(s, data, h.now());
-  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+  const wire::Segment seg =
+      WriteAfterHandshake(h, data, milliseconds(100), /*syn_twice=*/true);
   h.Advance(milliseconds(999));
   h.ExpectNothingSent();
   h.Advance(milliseconds(1));
-  h.ExpectSent(Data(iss + 1, data, kAck | kPsh));
+  h.ExpectSent(seg);
 }
 
 // RFC 8985 §7.2: with one segment out the PTO is 2·SRTT + WCDelAckT
@@ -234,20 +242,9 @@ TEST(Send, NoRttSampleAfterResentSynAck) {
 // time, and the RTO proper follows one RTO later, then backs off.
 TEST(Send, SingleSegmentTailLossProbeAtTheRtoTime) {
   Harness h;
-  const ListenerId l = h.Listen();
-  h.Send({.seq = kIrs,
-          .flags = kSyn,
-          .window = 65535,
-          .options = {.sack_permitted = true}});
-  const uint32_t iss = h.Iss();
-  (void)h.PopSent();
-  h.Advance(milliseconds(100));
-  h.Send({.seq = kSeq, .ack = iss + 1, .flags = kAck, .window = 65535});
-  const SocketId s = h.stack().accept(l, h.now());
   const auto data = Bytes(10);
-  (void)h.stack().write(s, data, h.now());
-  const wire::Segment seg = Data(iss + 1, data, kAck | kPsh);
-  h.ExpectSent(seg);
+  const wire::Segment seg = WriteAfterHandshake(
+      h, data, milliseconds(100), false, {.sack_permitted = true});
   h.Advance(milliseconds(299));
   h.ExpectNothingSent();
   h.Advance(milliseconds(1));
