@@ -489,7 +489,7 @@ ConnectionView Stack::inspect(const FourTuple& t) const {
     v.snd_wnd = rs.snd_wnd;
     v.rcv_wnd = synack_window(impl_->config);
     v.mss = rs.mss;
-    v.send_mss = static_cast<uint16_t>(rs.mss - (o.ts_ok ? 12 : 0));
+    v.send_mss = payload_mss(rs.mss, o.ts_ok);
     v.adv_mss = advertised_mss(
         impl_->config,
         impl_->listeners[rs.listener].options.socket.max_segment);

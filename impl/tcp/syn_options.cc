@@ -11,6 +11,11 @@ uint16_t advertised_mss(const StackConfig& config, uint16_t user_mss) {
   return user_mss != 0 ? std::min(mtu_mss, user_mss) : mtu_mss;
 }
 
+uint16_t payload_mss(uint16_t mss, bool ts_ok) {
+  const uint16_t options = ts_ok ? 12 : 0;
+  return static_cast<uint16_t>(mss > options + 1 ? mss - options : 1);
+}
+
 uint16_t effective_mss(const StackConfig& config,
                        std::optional<uint16_t> peer_mss, uint16_t user_mss) {
   // RFC 9293 §3.7.1: an absent MSS means 536. An MSS of 0 is meaningless and

@@ -38,6 +38,11 @@ struct SynOptions {
                                      std::optional<uint16_t> peer_mss,
                                      uint16_t user_mss = 0);
 
+// The payload a segment may carry under `mss`: RFC 6691, the MSS leaves out
+// TCP options, so our timestamps (12 bytes with padding) come out of it.
+// Never below 1.
+[[nodiscard]] uint16_t payload_mss(uint16_t mss, bool ts_ok);
+
 [[nodiscard]] SynOptions negotiate(const wire::Segment& syn,
                                    const StackConfig& config,
                                    uint16_t user_mss = 0);

@@ -8,6 +8,7 @@
 #include "impl/tcp/connection.h"
 #include "impl/tcp/isn.h"
 #include "impl/tcp/seq.h"
+#include "impl/tcp/syn_options.h"
 
 namespace tcpref::tcp {
 
@@ -34,12 +35,7 @@ void Connection::start_transfer(const StackConfig& config) {
   rtx_nxt = snd_nxt;
 }
 
-uint16_t Connection::send_mss() const {
-  // RFC 6691: the MSS leaves out TCP options, so our timestamps (12 bytes
-  // with padding) come out of each segment's payload.
-  const uint16_t options = ts_ok ? 12 : 0;
-  return static_cast<uint16_t>(mss > options + 1 ? mss - options : 1);
-}
+uint16_t Connection::send_mss() const { return payload_mss(mss, ts_ok); }
 
 Time Connection::user_timeout(const StackConfig& config) const {
   return sockopt.user_timeout != Time{0} ? sockopt.user_timeout

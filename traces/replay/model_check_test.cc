@@ -252,26 +252,34 @@ TEST(RetransmissionTraces, SynAckRetransmissionsStopAtTheLimit) {
   EXPECT_EQ(f->disagreement_packet, 5u) << f->disagreement;
 }
 
+// A trace whose last two packets probe after a timer ran out passes and
+// takes `expired`; moved to `inside` (while the timer still runs), the same
+// reply disagrees at the last packet.
+void ExpectTimerBoundary(const std::string& path, size_t packets,
+                         model::Transition expired,
+                         std::chrono::seconds inside) {
+  SCOPED_TRACE(path);
+  std::vector<RawPacket> p = load(path);
+  ASSERT_EQ(p.size(), packets);
+  const CheckReport ok = check(p, config_for(path));
+  ASSERT_TRUE(ok.ok()) << dump(ok);
+  const auto& rows = ok.listeners[0].connections[0].transitions;
+  EXPECT_NE(std::find(rows.begin(), rows.end(), expired), rows.end());
+  p[packets - 2].time = p[packets - 1].time = inside;
+  const CheckReport r = check(std::move(p), config_for(path));
+  const ConnectionReport* f = r.first_failure();
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->disagreement_packet, packets) << f->disagreement;
+}
+
 // The probe ACK 62 s after the server closed finds TIME-WAIT gone (2·MSL is
 // 60 s): the listener resets it. Moved to 30 s, inside TIME-WAIT, the same
 // RST disagrees (the model's TIME-WAIT answers with an ACK).
 TEST(ExpiryTraces, TimeWaitEndsAfterTwoMsl) {
   for (const std::string path : {"traces/pcaps/linux_time_wait_expiry.pcap",
                                  "traces/pcaps/tcpref_time_wait_expiry.pcap"}) {
-    SCOPED_TRACE(path);
-    std::vector<RawPacket> p = load(path);
-    ASSERT_EQ(p.size(), 12u);
-    const CheckReport ok = check(p, config_for(path));
-    ASSERT_TRUE(ok.ok()) << dump(ok);
-    const auto& rows = ok.listeners[0].connections[0].transitions;
-    EXPECT_NE(
-        std::find(rows.begin(), rows.end(), model::Transition::kTimeWaitExpire),
-        rows.end());
-    p[10].time = p[11].time = std::chrono::seconds(30);
-    const CheckReport r = check(std::move(p), config_for(path));
-    const ConnectionReport* f = r.first_failure();
-    ASSERT_NE(f, nullptr) << dump(r);
-    EXPECT_EQ(f->disagreement_packet, 12u) << f->disagreement;
+    ExpectTimerBoundary(path, 12, model::Transition::kTimeWaitExpire,
+                        std::chrono::seconds(30));
   }
 }
 
@@ -281,20 +289,8 @@ TEST(ExpiryTraces, TimeWaitEndsAfterTwoMsl) {
 TEST(ExpiryTraces, ARequestExpiresAfterItsLastRetransmission) {
   for (const std::string path : {"traces/pcaps/linux_request_expiry.pcap",
                                  "traces/pcaps/tcpref_request_expiry.pcap"}) {
-    SCOPED_TRACE(path);
-    std::vector<RawPacket> p = load(path);
-    ASSERT_EQ(p.size(), 6u);
-    const CheckReport ok = check(p, config_for(path));
-    ASSERT_TRUE(ok.ok()) << dump(ok);
-    const auto& rows = ok.listeners[0].connections[0].transitions;
-    EXPECT_NE(
-        std::find(rows.begin(), rows.end(), model::Transition::kSynAckExpire),
-        rows.end());
-    p[4].time = p[5].time = std::chrono::seconds(5);
-    const CheckReport r = check(std::move(p), config_for(path));
-    const ConnectionReport* f = r.first_failure();
-    ASSERT_NE(f, nullptr) << dump(r);
-    EXPECT_EQ(f->disagreement_packet, 6u) << f->disagreement;
+    ExpectTimerBoundary(path, 6, model::Transition::kSynAckExpire,
+                        std::chrono::seconds(5));
   }
 }
 
