@@ -1,6 +1,6 @@
 // Differential fuzzing: each input is a refinement Scenario (fuzz/
 // model_diff_input.h) run through the impl Stack and the model's Concrete
-// step side by side by impl/refinement's driver; any divergence in abstract
+// step side by side by refinement's driver; any divergence in abstract
 // state or outputs is a crash that prints both sides' trace.
 //
 // TCPREF_PLANT_BUG=accept_ack_iss_plus_2 turns on the planted bug of
@@ -13,7 +13,7 @@
 #include <span>
 
 #include "fuzz/model_diff_input.h"
-#include "impl/refinement/driver.h"
+#include "refinement/driver.h"
 #include "impl/tcp/testing_hooks.h"
 
 namespace {

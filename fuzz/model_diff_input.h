@@ -1,6 +1,6 @@
 // model_diff_fuzzer's input format: a FuzzedDataProvider stream decoded into
 // one of the refinement driver's standard configurations and a Scenario
-// (impl/refinement/scenario.h). fuzz/tools/fdp.py (ModelDiff) writes the
+// (refinement/scenario.h). fuzz/tools/fdp.py (ModelDiff) writes the
 // same format for the seeds.
 #pragma once
 
@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <span>
 
-#include "impl/refinement/driver.h"
-#include "impl/refinement/scenario.h"
+#include "refinement/driver.h"
+#include "refinement/scenario.h"
 
 namespace tcpref::fuzz {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fuzz/model_diff_input.h"
-#include "impl/refinement/driver.h"
+#include "refinement/driver.h"
 #include "impl/tcp/testing_hooks.h"
 
 namespace tcpref::fuzz {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Emulates an OSS-Fuzz build of tcpref locally, then smoke-runs the result.
 #
-#  1. Every non-test .cc under impl/wire, impl/tcp, impl/refinement and model/
+#  1. Every non-test .cc under impl/wire, impl/tcp, refinement and model/
 #     is accounted for in fuzz/oss-fuzz/sources.txt (catches list drift).
 #  2. Sets OSS-Fuzz's variables for an ASan libFuzzer build (CC=clang-14,
 #     CFLAGS with -fsanitize=address,fuzzer-no-link, LIB_FUZZING_ENGINE=
@@ -36,7 +36,7 @@ fail() { echo "emulate.sh: FAIL: $*" >&2; exit 1; }
 missing=()
 while IFS= read -r f; do
   grep -qE "^(lib|skip) $f( |$)" "$manifest" || missing+=("$f")
-done < <(cd "$repo" && find impl/wire impl/tcp impl/refinement model \
+done < <(cd "$repo" && find impl/wire impl/tcp refinement model \
            -name '*.cc' ! -name '*_test.cc' ! -path '*/testing/*' | sort)
 [[ ${#missing[@]} -eq 0 ]] ||
   fail "not in fuzz/oss-fuzz/sources.txt (add a lib or skip line): ${missing[*]}"

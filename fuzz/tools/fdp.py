@@ -191,7 +191,7 @@ class Handshake:
 
 
 
-# fuzz/model_diff_input.cc over impl/refinement/scenario.h's enums.
+# fuzz/model_diff_input.cc over refinement/scenario.h's enums.
 (MD_SEGMENT, MD_OTHER_SYN, MD_OTHER_COMPLETE, MD_ACCEPT, MD_CLOSE,
  MD_CLOSE_LISTENER, MD_LISTEN, MD_ADVANCE) = range(8)
 MD_STEP_KINDS = 8

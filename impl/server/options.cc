@@ -164,9 +164,9 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
       o.tun = value;
       have_tun = true;
     } else if (flag == "--addr") {
-      const auto a = tun::parse_ipv4(value);
+      const auto a = io::parse_ipv4(value);
       if (!a) return fail(bad + ": not an IPv4 address");
-      if (!tun::in_benchmark_range(*a)) {
+      if (!io::in_benchmark_range(*a)) {
         return fail(bad + ": must be in 198.18.0.0/15");
       }
       o.addr = *a;
@@ -208,13 +208,13 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
         return fail(bad + ": 1-64");
       }
     } else if (flag == "--impair") {
-      auto r = tun::parse_impairment(value);
+      auto r = io::parse_impairment(value);
       if (!r.ok()) return fail("--impair: " + r.error());
       o.impair = r.value();
     } else if (flag == "--configure-peer") {
-      const auto p = tun::parse_prefix(value, 24);
+      const auto p = io::parse_prefix(value, 24);
       if (!p) return fail(bad + ": want A.B.C.D or A.B.C.D/N");
-      if (!tun::in_benchmark_range(*p)) {
+      if (!io::in_benchmark_range(*p)) {
         return fail(bad + ": must be inside 198.18.0.0/15");
       }
       o.configure_peer = *p;

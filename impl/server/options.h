@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "impl/tun/address.h"
-#include "impl/tun/impairment.h"
+#include "impl/io/address.h"
+#include "impl/io/impairment.h"
 
 namespace tcpref::server {
 
@@ -31,8 +31,8 @@ struct ServerOptions {
   bool abort_on_overflow = false;
   std::string pcap;  // empty: no capture
   unsigned threads = 1;
-  tun::ImpairmentConfig impair;
-  std::optional<tun::Prefix> configure_peer;
+  io::ImpairmentConfig impair;
+  std::optional<io::Prefix> configure_peer;
   uint16_t mtu = 1500;
   uint32_t max_connections = 4096;
 };

@@ -21,9 +21,9 @@
 #include "impl/server/metrics.h"
 #include "impl/server/snapshot.h"
 #include "impl/server/worker.h"
-#include "impl/tun/netns.h"
-#include "impl/tun/pcap_writer.h"
-#include "impl/tun/tun_device.h"
+#include "impl/io/netns.h"
+#include "impl/io/pcap_writer.h"
+#include "impl/io/tun_device.h"
 
 namespace tcpref::server {
 namespace {
@@ -75,25 +75,25 @@ int run_server(const ServerOptions& options) {
   randombytes_buf(isn_key.data(), isn_key.size());
   randombytes_buf(cookie_key.data(), cookie_key.size());
 
-  auto device = tun::TunDevice::open(options.tun, options.threads);
+  auto device = io::TunDevice::open(options.tun, options.threads);
   if (!device.ok()) return fail(device.error());
   if (options.configure_peer) {
-    if (tun::Status s = tun::disable_ipv6(options.tun); !s.ok()) {
+    if (io::Status s = io::disable_ipv6(options.tun); !s.ok()) {
       return fail(s.error());
     }
   }
-  if (tun::Status s = device.value().bring_up(options.mtu); !s.ok()) {
+  if (io::Status s = device.value().bring_up(options.mtu); !s.ok()) {
     return fail(s.error());
   }
   if (options.configure_peer) {
-    if (tun::Status s = tun::set_address(options.tun, *options.configure_peer);
+    if (io::Status s = io::set_address(options.tun, *options.configure_peer);
         !s.ok()) {
       return fail(s.error());
     }
   }
-  std::unique_ptr<tun::PcapWriter> pcap;
+  std::unique_ptr<io::PcapWriter> pcap;
   if (!options.pcap.empty()) {
-    auto p = tun::PcapWriter::open(options.pcap);
+    auto p = io::PcapWriter::open(options.pcap);
     if (!p.ok()) return fail(p.error());
     pcap = std::move(p.value());
   }
@@ -108,7 +108,7 @@ int run_server(const ServerOptions& options) {
     workers.push_back(
         std::make_unique<Worker>(options, config, device.value().fd(i),
                                  stop_fd.get(), i, pcap.get(), board, metrics));
-    if (tun::Status s = workers.back()->listen(); !s.ok())
+    if (io::Status s = workers.back()->listen(); !s.ok())
       return fail(s.error());
   }
 
@@ -118,7 +118,7 @@ int run_server(const ServerOptions& options) {
   threads.reserve(workers.size());
   for (auto& worker : workers) {
     threads.emplace_back([&, w = worker.get()] {
-      tun::Status s = w->run();
+      io::Status s = w->run();
       if (!s.ok()) {
         std::lock_guard lock(error_mutex);
         if (error.empty()) error = s.error();
@@ -129,7 +129,7 @@ int run_server(const ServerOptions& options) {
   }
 
   std::printf("READY tun=%s addr=%s port=%u mode=%.*s threads=%u\n",
-              options.tun.c_str(), tun::format_ipv4(options.addr).c_str(),
+              options.tun.c_str(), io::format_ipv4(options.addr).c_str(),
               options.port, static_cast<int>(to_string(options.mode).size()),
               to_string(options.mode).data(), options.threads);
   std::fflush(stdout);

@@ -3,7 +3,7 @@
 namespace tcpref::server {
 namespace {
 
-void add(tun::ImpairmentStats& a, const tun::ImpairmentStats& b) {
+void add(io::ImpairmentStats& a, const io::ImpairmentStats& b) {
   a.passed += b.passed;
   a.dropped += b.dropped;
   a.duplicated += b.duplicated;

@@ -9,7 +9,7 @@
 
 #include "impl/server/metrics.h"
 #include "impl/tcp/counters.h"
-#include "impl/tun/event_loop.h"
+#include "impl/io/event_loop.h"
 
 namespace tcpref::server {
 
@@ -19,7 +19,7 @@ struct Snapshot {
   uint64_t syn_queue = 0;     // request socks
   uint64_t accepted = 0;      // connections handed to the application
   uint64_t app_open = 0;      // connections the application still serves
-  tun::LoopStats loop;
+  io::LoopStats loop;
 
   Snapshot& operator+=(const Snapshot& other);
 };

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "impl/tun/address.h"
+#include "impl/io/address.h"
 
 namespace tcpref::server {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 // A stack socket seen as a ByteStream, at one instant.
 class SocketStream : public ByteStream {
  public:
-  SocketStream(tcp::Stack& stack, tcp::SocketId socket, tun::Time now)
+  SocketStream(tcp::Stack& stack, tcp::SocketId socket, io::Time now)
       : stack_(stack), socket_(socket), now_(now) {}
 
   ReadResult read(std::span<uint8_t> out) override {
@@ -35,7 +35,7 @@ class SocketStream : public ByteStream {
  private:
   tcp::Stack& stack_;
   tcp::SocketId socket_;
-  tun::Time now_;
+  io::Time now_;
 };
 
 tcp::SynCookieMode cookie_mode(SynCookies c) {
@@ -78,14 +78,14 @@ tcp::ListenOptions listen_options(const ServerOptions& o) {
 }
 
 Worker::Worker(const ServerOptions& options, const tcp::StackConfig& config,
-               int tun_fd, int stop_fd, unsigned index, tun::PcapWriter* pcap,
+               int tun_fd, int stop_fd, unsigned index, io::PcapWriter* pcap,
                SnapshotBoard& board, const MetricsSource& metrics)
     : options_(options),
       index_(index),
       board_(board),
       metrics_(metrics),
       loop_(tun_fd, stop_fd,
-            tun::LoopOptions{.device_name = options.tun,
+            io::LoopOptions{.device_name = options.tun,
                              .impairment = options.impair,
                              .stream = index,
                              .pcap = pcap,
@@ -99,30 +99,30 @@ Worker::Worker(const ServerOptions& options, const tcp::StackConfig& config,
   stack_.set_observer(this);
 }
 
-tun::Status Worker::listen() {
+io::Status Worker::listen() {
   tcp::Error error = tcp::Error::kOk;
   listener_ = stack_.listen({options_.addr, options_.port},
                             listen_options(options_), &error);
   if (!listener_.valid()) {
-    return tun::Status::failure("cannot listen on " +
-                                tun::format_ipv4(options_.addr) + ":" +
+    return io::Status::failure("cannot listen on " +
+                                io::format_ipv4(options_.addr) + ":" +
                                 std::to_string(options_.port) + ": " +
                                 std::string(tcp::to_string(error)));
   }
-  return tun::ok_status();
+  return io::ok_status();
 }
 
-tun::Status Worker::run() {
-  tun::Status s = loop_.run();
+io::Status Worker::run() {
+  io::Status s = loop_.run();
   publish();
   return s;
 }
 
-void Worker::on_packet(std::span<const uint8_t> packet, tun::Time now) {
+void Worker::on_packet(std::span<const uint8_t> packet, io::Time now) {
   stack_.receive(packet, now);
 }
 
-void Worker::on_tick(tun::Time now) {
+void Worker::on_tick(io::Time now) {
   stack_.advance(now);
   if (options_.mode != Mode::kHold) accept_all(now);
   // Apps serving /metrics read the board: it must include this tick's
@@ -132,7 +132,7 @@ void Worker::on_tick(tun::Time now) {
   publish();
 }
 
-std::optional<tun::Time> Worker::next_deadline() const {
+std::optional<io::Time> Worker::next_deadline() const {
   return stack_.next_timer();
 }
 
@@ -154,7 +154,7 @@ void Worker::mark_ready(uint32_t slot) {
   ready_.push_back(slot);
 }
 
-void Worker::accept_all(tun::Time now) {
+void Worker::accept_all(io::Time now) {
   while (open_ < options_.max_connections) {
     const tcp::SocketId socket = stack_.accept(listener_, now);
     if (!socket.valid()) return;
@@ -168,7 +168,7 @@ void Worker::accept_all(tun::Time now) {
 // An app runs when its socket's poll() bits changed since it last ran (data,
 // room to write, FIN, reset); it does everything it can each time, so it
 // needs no other wake-up.
-void Worker::serve_ready(tun::Time now) {
+void Worker::serve_ready(io::Time now) {
   serving_.swap(ready_);
   for (const uint32_t slot : serving_) {
     Connection& c = connections_[slot];

@@ -13,8 +13,8 @@
 #include "impl/server/options.h"
 #include "impl/server/snapshot.h"
 #include "impl/tcp/stack.h"
-#include "impl/tun/event_loop.h"
-#include "impl/tun/result.h"
+#include "impl/io/event_loop.h"
+#include "impl/io/result.h"
 
 namespace tcpref::server {
 
@@ -24,23 +24,23 @@ namespace tcpref::server {
     const std::array<uint8_t, 16>& cookie_key);
 [[nodiscard]] tcp::ListenOptions listen_options(const ServerOptions& options);
 
-class Worker : public tun::PacketHandler,
+class Worker : public io::PacketHandler,
                public tcp::PacketSink,
                public tcp::ReadinessObserver {
  public:
   Worker(const ServerOptions& options, const tcp::StackConfig& config,
-         int tun_fd, int stop_fd, unsigned index, tun::PcapWriter* pcap,
+         int tun_fd, int stop_fd, unsigned index, io::PcapWriter* pcap,
          SnapshotBoard& board, const MetricsSource& metrics);
 
   // Opens the listener; call before run().
-  tun::Status listen();
+  io::Status listen();
   // Until stop_fd fires (ok) or the device fails.
-  tun::Status run();
+  io::Status run();
 
-  // tun::PacketHandler
-  void on_packet(std::span<const uint8_t> packet, tun::Time now) override;
-  void on_tick(tun::Time now) override;
-  std::optional<tun::Time> next_deadline() const override;
+  // io::PacketHandler
+  void on_packet(std::span<const uint8_t> packet, io::Time now) override;
+  void on_tick(io::Time now) override;
+  std::optional<io::Time> next_deadline() const override;
   // tcp::PacketSink
   void send(std::span<const uint8_t> ip_packet) override;
   // tcp::ReadinessObserver
@@ -54,16 +54,16 @@ class Worker : public tun::PacketHandler,
     std::unique_ptr<App> app;
     bool ready = false;  // listed in ready_
   };
-  void accept_all(tun::Time now);
+  void accept_all(io::Time now);
   void mark_ready(uint32_t slot);
-  void serve_ready(tun::Time now);
+  void serve_ready(io::Time now);
   void publish();
 
   const ServerOptions& options_;
   unsigned index_;
   SnapshotBoard& board_;
   const MetricsSource& metrics_;
-  tun::EventLoop loop_;
+  io::EventLoop loop_;
   tcp::Stack stack_;
   tcp::ListenerId listener_;
   std::vector<Connection> connections_;

@@ -4,9 +4,9 @@
 #include <optional>
 #include <sstream>
 
-#include "impl/refinement/abstraction.h"
-#include "impl/refinement/driver.h"
-#include "impl/refinement/known_divergences.h"
+#include "refinement/abstraction.h"
+#include "refinement/driver.h"
+#include "refinement/known_divergences.h"
 #include "impl/tcp/seq.h"
 #include "model/print.h"
 #include "model/step.h"

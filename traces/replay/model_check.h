@@ -2,11 +2,11 @@
 //
 // Each client segment is fed to the model (Concrete step) as the input it
 // stands for; the server segments that follow it must be the model's outputs,
-// in order, compared as impl/refinement compares impl's (abstraction.h). A
+// in order, compared as refinement compares impl's (abstraction.h). A
 // reply may show after client segments already in flight when the server
 // sent it (capture order on lo is the senders' order); it stays owed until
 // the server sends it, a timer falls due or the trace ends. What the model leaves open is resolved from the
-// trace, as impl/refinement's driver resolves it:
+// trace, as refinement's driver resolves it:
 //  - the ISS of a request sock is the recorded SYN-ACK's (ISN choice is
 //    outside the model); a cookie SYN-ACK compares as "a cookie" and the
 //    server's numbers are then mapped through the two cookies' offset;
@@ -18,7 +18,7 @@
 // Windows and TSvals are not compared (buffer sizing and the server's clock
 // are outside the model); TSecr is. Server text is outside the model: SND.NXT
 // moves past it. Steps the model does not describe are counted as outside,
-// never passed silently: impl/refinement's known divergences (PAWS, segments
+// never passed silently: refinement's known divergences (PAWS, segments
 // not at RCV.NXT, cookie options), ACK timing (delayed or merged ACKs), FIN
 // retransmissions, application aborts.
 #pragma once
