@@ -91,4 +91,19 @@ TEST(Cli, SuiteModeSummarisesAndComparesExpectations) {
       << r.out;
 }
 
+TEST(Cli, SuiteWithoutDirectoryRunsTheVendoredSuites) {
+  // The binary's runfiles hold third_party/packetdrill; its baselines are
+  // found under it without --baseline.
+  const Invocation r = run("--suite --tolerance_usecs=4000");
+  EXPECT_NE(r.out.find("summary: 167 scripts"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("linux=PASS\tgtests/net/tcp/blocking/"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("linux=PASS\tlinux-selftests/tcp_basic_server.pkt"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("scripts Linux 6.18 passes"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace

@@ -1,6 +1,6 @@
 // packetdrill-compatible runner for tcpref:
 //   packetdrill [options] script.pkt...
-//   packetdrill [options] --suite DIR [--baseline TSV] [--expected TSV]
+//   packetdrill [options] --suite [DIR] [--baseline TSV] [--expected TSV]
 // See --help and docs/CONFORMANCE.md.
 #include <cstdlib>
 #include <filesystem>
@@ -19,7 +19,7 @@ using tcpref::packetdrill::Outcome;
 
 constexpr const char* kUsage = R"(usage:
   packetdrill [options] script.pkt...
-  packetdrill [options] --suite DIR [--baseline TSV] [--expected TSV]
+  packetdrill [options] --suite [DIR] [--baseline TSV] [--expected TSV]
 
 Runs packetdrill scripts in-process against tcpref's Stack (virtual time,
 no network). Each script ends PASS, FAIL (file:line and the field that
@@ -30,8 +30,12 @@ options:
                         script's --tolerance_usecs, else 4000)
   -D NAME=VALUE         define NAME (also -DNAME=VALUE, --define=NAME=VALUE)
   --verbose, -v         print every event and every packet the stack sends
-  --suite DIR           run every .pkt under DIR, one line per script
-  --baseline TSV        with --suite: Linux's outcome per script (path, result)
+  --suite [DIR]         run every .pkt under DIR, one line per script and
+                        a summary; without DIR, the vendored suites
+                        (third_party/packetdrill, from the runfiles)
+  --baseline TSV        with --suite: Linux's outcome per script (path,
+                        result); default: every linux-6.18-baseline.tsv
+                        under the suite directory
   --expected TSV        with --suite: compare outcomes with this file and
                         print a diff; exit 1 on any change
   --write_expected TSV  with --suite: write the outcomes as an expectations file
@@ -66,11 +70,30 @@ std::string user_path(const std::string& path) {
   return (std::filesystem::path(cwd) / path).string();
 }
 
+// The vendored suites: in the runfiles tree `bazel run` starts us in, or
+// next to the binary when it is run directly; "" if neither has them.
+std::string vendored_suite(const char* argv0) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates{
+      fs::path(tcpref::packetdrill::kVendoredSuite)};
+  if (const char* r = std::getenv("RUNFILES_DIR"))
+    candidates.push_back(fs::path(r) / "tcpref" /
+                         tcpref::packetdrill::kVendoredSuite);
+  candidates.push_back(fs::path(std::string(argv0) + ".runfiles") / "tcpref" /
+                       tcpref::packetdrill::kVendoredSuite);
+  for (const fs::path& c : candidates) {
+    std::error_code ec;
+    if (fs::is_directory(c, ec)) return fs::absolute(c, ec).string();
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   tcpref::packetdrill::RunOptions options;
   std::string suite, baseline_path, expected_path, write_expected;
+  bool vendored = false;
   std::vector<std::string> scripts;
   const std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
@@ -106,6 +129,9 @@ int main(int argc, char** argv) {
       if (eq == std::string::npos || eq == 0)
         return usage_error("-D wants NAME=VALUE, got '" + v + "'");
       options.defines[v.substr(0, eq)] = v.substr(eq + 1);
+    } else if (a == "--suite" &&
+               (i + 1 == args.size() || args[i + 1].rfind("-", 0) == 0)) {
+      vendored = true;
     } else if (value("--suite", suite) || value("--baseline", baseline_path) ||
                value("--expected", expected_path) ||
                value("--write_expected", write_expected)) {
@@ -120,6 +146,13 @@ int main(int argc, char** argv) {
        {&suite, &baseline_path, &expected_path, &write_expected})
     *p = user_path(*p);
   for (std::string& p : scripts) p = user_path(p);
+  if (vendored) {
+    if (!suite.empty()) return usage_error("--suite given twice");
+    suite = vendored_suite(argv[0]);
+    if (suite.empty())
+      return usage_error(
+          "vendored suites not found (run through bazel run, or give DIR)");
+  }
 
   if (suite.empty()) {
     if (!baseline_path.empty() || !expected_path.empty() ||
@@ -150,6 +183,9 @@ int main(int argc, char** argv) {
   if (!baseline_path.empty()) {
     baseline = tcpref::packetdrill::read_baseline(baseline_path);
     if (!baseline) return usage_error("cannot read baseline " + baseline_path);
+  } else if (auto found = tcpref::packetdrill::read_suite_baselines(suite);
+             !found.empty()) {
+    baseline = std::move(found);
   }
   std::string expected;
   if (!expected_path.empty() && !read_file(expected_path, expected))

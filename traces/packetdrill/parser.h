@@ -1,5 +1,5 @@
 // Parses the packetdrill language subset the conformance suites use (see
-// /work/shared/conformance/packetdrill/syntax.md for the full grammar).
+// third_party/packetdrill/syntax.md for the full grammar).
 // Never throws or aborts on bad input: a malformed script yields an error
 // with file:line.
 #pragma once

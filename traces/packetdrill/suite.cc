@@ -64,6 +64,25 @@ std::optional<std::map<std::string, std::string>> read_baseline(
   return out;
 }
 
+std::map<std::string, std::string> read_suite_baselines(
+    const std::string& dir) {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file() || it->path().filename() != kBaselineName)
+      continue;
+    const auto rows = read_baseline(it->path().string());
+    if (!rows) continue;
+    const std::filesystem::path folder =
+        it->path().parent_path().lexically_relative(dir);
+    for (const auto& [path, result] : *rows)
+      out[(folder / path).lexically_normal().generic_string()] = result;
+  }
+  return out;
+}
+
 std::string format_expectations(const std::vector<SuiteEntry>& entries) {
   std::string out = "path\toutcome\tline\treason\n";
   for (const SuiteEntry& e : entries) out += row(e) + "\n";

@@ -24,10 +24,23 @@ struct SuiteEntry {
 [[nodiscard]] std::vector<SuiteEntry> run_suite(const std::string& dir,
                                                 const RunOptions& options);
 
+// The file name of a Linux baseline inside a suite.
+inline constexpr const char* kBaselineName = "linux-6.18-baseline.tsv";
+
+// The vendored suites, relative to the workspace root (runfiles of the test
+// and of the binary; third_party/packetdrill/README.md).
+inline constexpr const char* kVendoredSuite = "third_party/packetdrill";
+
 // linux-6.18-baseline.tsv: path → PASS/FAIL/ERROR (header line skipped).
 // nullopt if the file cannot be read.
 [[nodiscard]] std::optional<std::map<std::string, std::string>> read_baseline(
     const std::string& path);
+
+// Every kBaselineName under `dir`, merged; each file's paths are relative to
+// its own folder and come back relative to `dir` (as find_scripts gives them).
+// Empty when there is none.
+[[nodiscard]] std::map<std::string, std::string> read_suite_baselines(
+    const std::string& dir);
 
 // expected.tsv rows: path, outcome, line, reason.
 [[nodiscard]] std::string format_expectations(

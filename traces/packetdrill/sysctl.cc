@@ -135,7 +135,7 @@ ShellResult apply_file(const std::filesystem::path& file, bool stack_started,
                        Knobs& knobs, int depth);
 
 // The suites' defaults.sh is not always shipped with them (the kernel
-// selftests' copy is not in /work/shared). Its settings that matter here
+// selftests' copy is not vendored). Its settings that matter here
 // are the packetdrill production defaults, applied in its place.
 ShellResult apply_standard_defaults(Knobs& knobs) {
   ShellResult r;
