@@ -231,6 +231,18 @@ class Executor {
 
   tcp::Time now() const { return tcp::Time(now_us_); }
 
+  // Whether the stack holds a synchronized connection (not a request sock,
+  // SYN-SENT or TIME-WAIT) for the tuple inbound packets use.
+  bool connection_exists() const {
+    const Addressing& a = sockets_.current();
+    const tcp::ConnectionView v = stack_->inspect(
+        {{a.local_addr, a.local_port}, {a.remote_addr, a.remote_port}});
+    return (v.kind == tcp::RecordKind::kSocket ||
+            v.kind == tcp::RecordKind::kChildQueued) &&
+           v.state != tcp::TcpState::kSynSent &&
+           v.state != tcp::TcpState::kClosed;
+  }
+
   void run_timers_until(int64_t t) {
     if (stack_) {
       for (int guard = 0; guard < 1'000'000; ++guard) {
@@ -353,9 +365,12 @@ class Executor {
         return unsupported(e.line, "TCP option " + o.text);
     }
     ensure_stack();
-    // A SYN's numbers are absolute, the rest relative to the ISNs.
+    // A SYN's numbers are absolute, the rest relative to the ISNs. As in
+    // packetdrill, only a SYN that opens a connection sets the remote ISN:
+    // a SYN on an existing one (RFC 5961 §4) leaves the numbering alone, so
+    // the challenge ACK it draws reads in the connection's terms.
     const bool syn = spec.flags & tcp_flag::kSyn;
-    if (syn) space_.remote_isn = spec.seq_start;
+    if (syn && !connection_exists()) space_.remote_isn = spec.seq_start;
     const uint32_t ack_offset =
         syn ? space_.local_isn_live - space_.local_isn_script
             : space_.local_isn_live;
@@ -431,7 +446,7 @@ class Executor {
     if (s.end_us) {
       if (pending_) return unsupported(e.line, "two blocking calls at once");
       if (s.name != "accept" && s.name != "connect" && s.name != "read" &&
-          s.name != "recv")
+          s.name != "recv" && s.name != "poll")
         return unsupported(e.line, "blocking " + s.name + "()");
       const bool relative = e.time->kind == EventTime::Kind::kRelative;
       pending_ =

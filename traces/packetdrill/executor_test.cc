@@ -45,7 +45,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"options_negotiation.pkt", Outcome::kPass, 0, ""},
                       Case{"timestamps_off.pkt", Outcome::kPass, 0, ""},
                       Case{"fast_open.pkt", Outcome::kPass, 0, ""},
-                      Case{"socket_options.pkt", Outcome::kPass, 0, ""}));
+                      Case{"socket_options.pkt", Outcome::kPass, 0, ""},
+                      Case{"syn_on_established.pkt", Outcome::kPass, 0, ""},
+                      Case{"readiness.pkt", Outcome::kPass, 0, ""}));
 
 INSTANTIATE_TEST_SUITE_P(
     Mutants, Scripts,
@@ -63,7 +65,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"mutant_fast_open_cookie.pkt", Outcome::kFail, 13,
              "TCP option 34 value"},
         Case{"mutant_socket_options.pkt", Outcome::kFail, 13,
-             "expected <mss 1460> got <mss 1000>"}));
+             "expected <mss 1460> got <mss 1000>"},
+        Case{"mutant_poll_revents.pkt", Outcome::kFail, 14,
+             "poll() fd 4 expected revents 0x4 got 0x5"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Others, Scripts,

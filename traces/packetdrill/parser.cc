@@ -542,14 +542,20 @@ class Parser {
     return set_error(t.line, "expected an expression, got " + describe(t));
   }
 
-  bool parse_expr(Expr& e) {
-    if (!parse_primary(e)) return false;
-    while (peek().is("|") || peek().is("=")) {
+  // name=a|b binds as name=(a|b): '|' before '=', both left to right.
+  bool parse_expr(Expr& e) { return parse_binary(e, "="); }
+
+  bool parse_binary(Expr& e, std::string_view op) {
+    const auto operand = [&](Expr& x) {
+      return op == "=" ? parse_binary(x, "|") : parse_primary(x);
+    };
+    if (!operand(e)) return false;
+    while (peek().is(op)) {
       Expr bin;
       bin.kind = Expr::Kind::kBinary;
       bin.text = next().text;
       Expr rhs;
-      if (!parse_primary(rhs)) return false;
+      if (!operand(rhs)) return false;
       bin.children.push_back(std::move(e));
       bin.children.push_back(std::move(rhs));
       e = std::move(bin);

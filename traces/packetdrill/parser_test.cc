@@ -145,6 +145,22 @@ TEST(Parser, SyscallsWithErrnoAndStructuredArgs) {
   EXPECT_EQ(m.note, "Try again");
 }
 
+TEST(Parser, FlagsBindBeforeFieldNames) {
+  // {events=A|B, fd=4}: the field's value is A|B, not (events=A)|B.
+  const Script s = parse_ok(
+      "0 epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN|EPOLLET, fd=4}) = "
+      "0\n");
+  const auto& call = std::get<SyscallSpec>(s.events[0].action);
+  ASSERT_EQ(call.args.size(), 4u);
+  const Expr& events = call.args[3].children[0];
+  ASSERT_EQ(events.kind, Expr::Kind::kBinary);
+  EXPECT_EQ(events.text, "=");
+  EXPECT_EQ(events.children[0].text, "events");
+  ASSERT_EQ(events.children[1].kind, Expr::Kind::kBinary);
+  EXPECT_EQ(events.children[1].text, "|");
+  EXPECT_EQ(events.children[1].children[1].text, "EPOLLET");
+}
+
 TEST(Parser, DefinesAreSubstituted) {
   const Script s =
       parse_ok("+0 < S 0:0(0) win 1 <FO COOKIE>\n", {{"COOKIE", "0a0b0c0d"}});

@@ -1,6 +1,9 @@
 #include "traces/packetdrill/syscalls.h"
 
+#include <fcntl.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <optional>
@@ -79,6 +82,47 @@ std::string would_block(const SyscallSpec& s) {
          std::to_string(s.result.int_value) + ")";
 }
 
+// Options the runner stores for getsockopt but the stack does not act on
+// (SO_LINGER acts at close()): the value to store, -1 when Linux says
+// EINVAL, nullopt when the option is not one of these.
+std::optional<int64_t> stored_option(const SyscallSpec& s,
+                                     const std::string& opt) {
+  if (opt == "SO_LINGER") {
+    // {onoff=1, linger=N} or {1, N}: store N, or -2 for "off".
+    if (s.args.size() < 4 || s.args[3].kind != Expr::Kind::kBraces ||
+        s.args[3].children.size() != 2)
+      return std::nullopt;
+    const auto value = [](const Expr& e) -> std::optional<int64_t> {
+      const Expr& v = e.kind == Expr::Kind::kBinary ? e.children[1] : e;
+      if (v.kind != Expr::Kind::kInt) return std::nullopt;
+      return v.int_value;
+    };
+    const auto on = value(s.args[3].children[0]);
+    const auto secs = value(s.args[3].children[1]);
+    if (!on || !secs) return std::nullopt;
+    return *on != 0 ? std::max<int64_t>(*secs, 0) : -2;
+  }
+  const auto v = array_int(s, 3);
+  if (!v) return std::nullopt;
+  if (opt == "SO_SNDBUF" || opt == "SO_RCVBUF") return std::max<int64_t>(*v, 0);
+  if (opt == "SO_KEEPALIVE") return *v != 0 ? 1 : 0;
+  // Linux's bounds: MAX_TCP_KEEPIDLE/INTVL 32767 s, MAX_TCP_KEEPCNT 127.
+  if (opt == "TCP_KEEPIDLE" || opt == "TCP_KEEPINTVL")
+    return *v >= 1 && *v <= 32767 ? *v : -1;
+  if (opt == "TCP_KEEPCNT") return *v >= 1 && *v <= 127 ? *v : -1;
+  return std::nullopt;
+}
+
+// getsockopt of a stored option: Linux doubles SO_SNDBUF/SO_RCVBUF (the
+// kernel's bookkeeping overhead) with its minimums (SOCK_MIN_SNDBUF 4608,
+// SOCK_MIN_RCVBUF 2304 on 64-bit).
+int64_t stored_value(const std::string& opt, int64_t v) {
+  if (opt == "SO_SNDBUF") return std::max<int64_t>(2 * v, 4608);
+  if (opt == "SO_RCVBUF") return std::max<int64_t>(2 * v, 2304);
+  if (opt == "SO_LINGER") return v == -2 ? 0 : 1;
+  return v;
+}
+
 }  // namespace
 
 bool has_flag(const Expr& e, std::string_view name) {
@@ -133,6 +177,7 @@ tcp::FourTuple Sockets::tuple(const Fd& fd) {
 }
 
 bool Sockets::ready(const SyscallSpec& s, const tcp::Stack& stack) const {
+  if (s.name == "poll") return poll_ready(s, stack);
   const Fd* fd = find(s);
   if (fd == nullptr) return true;  // fails when completed
   if (s.name == "accept")
@@ -141,8 +186,8 @@ bool Sockets::ready(const SyscallSpec& s, const tcp::Stack& stack) const {
   if (s.name == "connect")
     return stack.inspect(tuple(*fd)).state != tcp::TcpState::kSynSent;
   return fd->kind == Fd::Kind::kConnection &&
-         (stack.poll(fd->socket) &
-          (tcp::ready::kReadable | tcp::ready::kReset)) != 0;
+         (fd->read_shut || (stack.poll(fd->socket) &
+                            (tcp::ready::kReadable | tcp::ready::kReset)) != 0);
 }
 
 SyscallOutcome Sockets::connect_result(const SyscallSpec& s,
@@ -310,6 +355,10 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     under_test_ = number;
     return done(number);
   }
+  if (n == "poll") return poll(s, *stack, completing);
+  if (n.starts_with("epoll_")) return epoll(s, *stack);
+  if (n == "close" && epolls_.erase(int_arg(s, 0).value_or(-1)) > 0)
+    return done(0);
   Fd* fd = find(s);
   if (fd == nullptr) {
     if (n == "close" || n == "read" || n == "write" || n == "accept")
@@ -331,16 +380,15 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
       if (stack == nullptr) return unsupported("setsockopt before any stack");
       return socket_option(s, opt, *fd, *stack, now);
     }
+    if (const auto v = stored_option(s, opt)) {
+      if (*v < 0) return error(tcp::Error::kInvalidArgument);
+      fd->stored[opt] = *v;
+      return done(0);
+    }
     return unsupported("setsockopt " + opt);
   }
   if (n == "bind") return done(0);
-  if (n == "fcntl") {
-    const std::string cmd = word_arg(s, 1);
-    if (cmd != "F_SETFL" || s.args.size() < 3)
-      return unsupported("fcntl " + cmd);
-    fd->nonblocking = has_flag(s.args[2], "O_NONBLOCK");
-    return done(0);
-  }
+  if (n == "fcntl") return fcntl(s, *fd);
   if (n == "listen") {
     if (fd->kind != Fd::Kind::kSocket)
       return unsupported("listen() on a non-fresh socket");
@@ -385,6 +433,8 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     return done(number);
   }
   if (n == "connect") {
+    if (s.args.size() > 1 && has_flag(s.args[1], "AF_UNSPEC"))
+      return disconnect(*fd, *stack, now);
     if (!fd->nonblocking)
       return unsupported("blocking connect() without ...end time");
     CallResult r = start_connect(s, *stack, knobs, now);
@@ -392,21 +442,18 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     return done(SyscallOutcome{-1, "EINPROGRESS"});
   }
   if (n == "close") {
+    const auto linger = fd->stored.find("SO_LINGER");
     if (fd->kind == Fd::Kind::kListener)
       stack->close_listener(fd->listener, now);
+    else if (fd->kind == Fd::Kind::kConnection && linger != fd->stored.end() &&
+             linger->second == 0)
+      (void)stack->abort(fd->socket, now);  // SO_LINGER {1, 0}: RST
     else if (fd->kind == Fd::Kind::kConnection)
       (void)stack->close(fd->socket, now);
     fds_.erase(int_arg(s, 0).value_or(-1));
     return done(0);
   }
-  if (n == "shutdown") {
-    if (word_arg(s, 1) != "SHUT_WR")
-      return unsupported("shutdown " + word_arg(s, 1));
-    const tcp::Error err = fd->kind == Fd::Kind::kConnection
-                               ? stack->shutdown_write(fd->socket, now)
-                               : tcp::Error::kNotConnected;
-    return err == tcp::Error::kOk ? done(0) : error(err);
-  }
+  if (n == "shutdown") return shutdown(s, *fd, *stack, now);
   if (n == "read" || n == "recv" || n == "write" || n == "send")
     return io(s, *fd, *stack, now, completing);
   if (n == "getsockopt" || n == "ioctl") return query(s, *fd, *stack);
@@ -437,6 +484,9 @@ CallResult Sockets::io(const SyscallSpec& s, Fd& fd, tcp::Stack& stack,
     }
     return done(static_cast<int64_t>(r.bytes));
   }
+  // After shutdown(SHUT_RD) an empty queue reads as end of file.
+  if (r.error == tcp::Error::kWouldBlock && is_read && fd.read_shut)
+    return done(0);
   if (r.error == tcp::Error::kWouldBlock && !fd.nonblocking && !completing)
     return failed(would_block(s));
   return error(r.error);
@@ -447,6 +497,14 @@ CallResult Sockets::query(const SyscallSpec& s, Fd& fd,
   const bool connected = fd.kind == Fd::Kind::kConnection;
   if (s.name == "getsockopt") {
     const std::string opt = word_arg(s, 2);
+    if (opt == "SO_ERROR" || fd.stored.contains(opt)) {
+      const int64_t got = opt == "SO_ERROR"
+                              ? pending_error(fd, stack)
+                              : stored_value(opt, fd.stored.at(opt));
+      const auto want = array_int(s, 3);
+      if (want && *want != got) return failed(mismatch(opt, *want, got));
+      return done(0);
+    }
     if (opt != "TCP_MAXSEG" && opt != "TCP_USER_TIMEOUT" &&
         opt != "TCP_NODELAY")
       return unsupported("getsockopt " + opt);
@@ -487,6 +545,52 @@ CallResult Sockets::query(const SyscallSpec& s, Fd& fd,
       fd.bytes_read;
   if (want && static_cast<uint64_t>(*want) != got)
     return failed(mismatch(req, *want, got));
+  return done(0);
+}
+
+// SO_ERROR: the error a reset left (Linux sk_err), else 0. The Stack does
+// not tell a reset in SYN-SENT (Linux: ECONNREFUSED) from a later one.
+int64_t Sockets::pending_error(const Fd& fd, const tcp::Stack& stack) const {
+  if (fd.kind != Fd::Kind::kConnection) return 0;
+  return (stack.poll(fd.socket) & tcp::ready::kReset) ? ECONNRESET : 0;
+}
+
+// F_GETFL: O_RDWR plus O_NONBLOCK when set; F_SETFL: only O_NONBLOCK
+// matters to a socket.
+CallResult Sockets::fcntl(const SyscallSpec& s, Fd& fd) {
+  const std::string cmd = word_arg(s, 1);
+  if (cmd == "F_GETFL") return done(O_RDWR | (fd.nonblocking ? O_NONBLOCK : 0));
+  if (cmd != "F_SETFL" || s.args.size() < 3) return unsupported("fcntl " + cmd);
+  fd.nonblocking = has_flag(s.args[2], "O_NONBLOCK");
+  return done(0);
+}
+
+// SHUT_RD is the socket layer's (see Fd::read_shut); SHUT_WR sends the FIN
+// once the send queue drains (RFC 9293 §3.10.4); SHUT_RDWR both.
+CallResult Sockets::shutdown(const SyscallSpec& s, Fd& fd, tcp::Stack& stack,
+                             tcp::Time now) {
+  const std::string how = word_arg(s, 1);
+  if (how != "SHUT_RD" && how != "SHUT_WR" && how != "SHUT_RDWR")
+    return error(tcp::Error::kInvalidArgument);
+  if (fd.kind != Fd::Kind::kConnection) return error(tcp::Error::kNotConnected);
+  if (how != "SHUT_WR") fd.read_shut = true;
+  if (how == "SHUT_RD") return done(0);
+  const tcp::Error err = stack.shutdown_write(fd.socket, now);
+  return err == tcp::Error::kOk ? done(0) : error(err);
+}
+
+// connect(fd, AF_UNSPEC, ...): Linux's tcp_disconnect. A connection is
+// aborted (RST where RFC 9293 §3.10.5 ABORT sends one) and the fd is a
+// fresh socket again, free to connect() anew.
+CallResult Sockets::disconnect(Fd& fd, tcp::Stack& stack, tcp::Time now) {
+  if (fd.kind == Fd::Kind::kListener) {
+    stack.close_listener(fd.listener, now);
+  } else if (fd.kind == Fd::Kind::kConnection) {
+    (void)stack.abort(fd.socket, now);
+  }
+  fd.kind = Fd::Kind::kSocket;
+  fd.read_shut = false;
+  fd.bytes_read = 0;
   return done(0);
 }
 

@@ -1,9 +1,11 @@
 // The script's file descriptors and the system calls on them, mapped onto
-// the Stack API: socket, bind, listen, accept, connect, read/recv,
-// write/send, close, shutdown(SHUT_WR), fcntl(F_SETFL), setsockopt
-// (SO_REUSEADDR, TCP Fast Open, TCP_MAXSEG, TCP_USER_TIMEOUT, TCP_NODELAY),
-// getsockopt(TCP_MAXSEG, TCP_USER_TIMEOUT, TCP_NODELAY), ioctl(SIOCINQ).
-// Anything else is unsupported, by name.
+// the Stack API: socket, bind, listen, accept, connect (also AF_UNSPEC),
+// read/recv, write/send, close, shutdown (all forms), fcntl(F_GETFL,
+// F_SETFL), setsockopt/getsockopt (SO_REUSEADDR, TCP Fast Open, TCP_MAXSEG,
+// TCP_USER_TIMEOUT, TCP_NODELAY; SO_ERROR; the stored-only SO_SNDBUF,
+// SO_RCVBUF, SO_KEEPALIVE, SO_LINGER, TCP_KEEPIDLE/INTVL/CNT),
+// ioctl(SIOCINQ), and poll / epoll (readiness.cc). Anything else is
+// unsupported, by name.
 #pragma once
 
 #include <array>
@@ -56,7 +58,7 @@ class Sockets {
   [[nodiscard]] CallResult start_connect(const SyscallSpec& s,
                                          tcp::Stack& stack, const Knobs& knobs,
                                          tcp::Time now);
-  // Whether a blocking accept/connect/read would have returned by now.
+  // Whether a blocking accept/connect/read/poll would have returned by now.
   [[nodiscard]] bool ready(const SyscallSpec& s, const tcp::Stack& stack) const;
   // The result of a blocking connect() once it returns.
   [[nodiscard]] SyscallOutcome connect_result(const SyscallSpec& s,
@@ -86,6 +88,24 @@ class Sockets {
     // TCP_MAXSEG, TCP_USER_TIMEOUT, TCP_NODELAY set before listen() or
     // connect(); afterwards the stack holds them.
     tcp::SocketOptions sockopt;
+    // shutdown(SHUT_RD): the socket layer's RCV_SHUTDOWN. Linux still
+    // queues and ACKs data after it; read() returns 0 once the queue is
+    // empty (the stack has no SHUT_RD, so the runner keeps the flag).
+    bool read_shut = false;
+    // Options the runner stores and reads back but the stack does not use
+    // (SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE, SO_LINGER, TCP_KEEP*).
+    std::map<std::string, int64_t> stored;
+  };
+
+  // An epoll instance: fd → interest, and for edge-triggered ones the
+  // readiness signature last reported (readiness.cc).
+  struct EpollItem {
+    uint32_t events = 0;  // EPOLLIN/OUT/ET bits the script asked for
+    int64_t data = 0;     // what epoll_wait reports as fd=
+    std::optional<uint64_t> reported;
+  };
+  struct Epoll {
+    std::map<int64_t, EpollItem> items;
   };
 
   Fd* find(const SyscallSpec& s);
@@ -102,12 +122,25 @@ class Sockets {
                            tcp::Stack& stack, tcp::Time now);
   static std::optional<tcp::SocketOptions> options_of(const Fd& fd,
                                                       const tcp::Stack& stack);
+  CallResult disconnect(Fd& fd, tcp::Stack& stack, tcp::Time now);
+  CallResult shutdown(const SyscallSpec& s, Fd& fd, tcp::Stack& stack,
+                      tcp::Time now);
+  CallResult fcntl(const SyscallSpec& s, Fd& fd);
+  int64_t pending_error(const Fd& fd, const tcp::Stack& stack) const;
+  // readiness.cc
+  uint32_t poll_bits(const Fd& fd, const tcp::Stack& stack) const;
+  uint64_t signature(const Fd& fd, const tcp::Stack& stack) const;
+  bool poll_ready(const SyscallSpec& s, const tcp::Stack& stack) const;
+  CallResult poll(const SyscallSpec& s, const tcp::Stack& stack,
+                  bool completing);
+  CallResult epoll(const SyscallSpec& s, const tcp::Stack& stack);
 
   uint32_t local_addr_;
   uint32_t remote_addr_;
   uint16_t next_remote_port_;
   Addressing current_;
   std::map<int64_t, Fd> fds_;
+  std::map<int64_t, Epoll> epolls_;
   int64_t under_test_ = -1;
 };
 
