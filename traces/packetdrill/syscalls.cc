@@ -454,7 +454,8 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
     return done(0);
   }
   if (n == "shutdown") return shutdown(s, *fd, *stack, now);
-  if (n == "read" || n == "recv" || n == "write" || n == "send")
+  if (n == "read" || n == "recv" || n == "recvfrom" || n == "write" ||
+      n == "send" || n == "sendto")
     return io(s, *fd, *stack, now, completing);
   if (n == "getsockopt" || n == "ioctl") return query(s, *fd, *stack);
   return unsupported("system call " + n + "()");
@@ -462,7 +463,18 @@ CallResult Sockets::call(const SyscallSpec& s, tcp::Stack* stack,
 
 CallResult Sockets::io(const SyscallSpec& s, Fd& fd, tcp::Stack& stack,
                        tcp::Time now, bool completing) {
-  const bool is_read = s.name == "read" || s.name == "recv";
+  const bool is_read =
+      s.name == "read" || s.name == "recv" || s.name == "recvfrom";
+  // A NULL buffer faults in the kernel's copy (EFAULT) before any I/O.
+  if (s.args.size() > 1 &&
+      ((s.args[1].kind == Expr::Kind::kWord && s.args[1].text == "NULL") ||
+       (s.args[1].kind == Expr::Kind::kInt && s.args[1].int_value == 0)))
+    return done(SyscallOutcome{-1, "EFAULT"});
+  // sendto()/recvfrom() on a connected stream socket: the address is
+  // ignored (Linux), so they are send()/recv().
+  if ((s.name == "sendto" || s.name == "recvfrom") && s.args.size() > 4 &&
+      s.args[4].kind != Expr::Kind::kEllipsis)
+    return unsupported(s.name + "() with an address");
   const auto count = int_arg(s, 2);
   if (!count || *count < 0)
     return unsupported(s.name + "() with a non-integer length");
