@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -49,15 +48,6 @@ outcome matches the file; 1 otherwise; 2 for bad arguments or missing files.
 int usage_error(const std::string& message) {
   std::cerr << "packetdrill: " << message << "\n(see --help)\n";
   return 2;
-}
-
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
 }
 
 // `bazel run` starts us in the runfiles tree; relative paths the user typed
@@ -188,7 +178,8 @@ int main(int argc, char** argv) {
     baseline = std::move(found);
   }
   std::string expected;
-  if (!expected_path.empty() && !read_file(expected_path, expected))
+  if (!expected_path.empty() &&
+      !tcpref::packetdrill::read_text_file(expected_path, expected))
     return usage_error("cannot read expectations " + expected_path);
 
   const auto entries = tcpref::packetdrill::run_suite(suite, options);

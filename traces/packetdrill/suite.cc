@@ -44,6 +44,15 @@ std::vector<SuiteEntry> run_suite(const std::string& dir,
   return out;
 }
 
+bool read_text_file(const std::string& path, std::string& out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  out = s.str();
+  return true;
+}
+
 std::optional<std::map<std::string, std::string>> read_baseline(
     const std::string& path) {
   std::ifstream in(path);

@@ -31,6 +31,9 @@ inline constexpr const char* kBaselineName = "linux-6.18-baseline.tsv";
 // and of the binary; third_party/packetdrill/README.md).
 inline constexpr const char* kVendoredSuite = "third_party/packetdrill";
 
+// The whole file at `path` into `out`; false if it cannot be read.
+[[nodiscard]] bool read_text_file(const std::string& path, std::string& out);
+
 // linux-6.18-baseline.tsv: path → PASS/FAIL/ERROR (header line skipped).
 // nullopt if the file cannot be read.
 [[nodiscard]] std::optional<std::map<std::string, std::string>> read_baseline(

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include "traces/packetdrill/suite.h"
@@ -21,15 +20,6 @@ Linux baselines under third_party/packetdrill (the runfiles). Every script
 that does not PASS needs a reason in reasons.tsv; exit 1 lists the ones
 that lack one. DOC is relative to where `bazel run` was started.
 )";
-
-bool slurp(const std::string& path, std::string& out) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
-}
 
 int usage_error(const std::string& message) {
   std::cerr << "conformance_table: " << message << "\n(see --help)\n";
@@ -55,10 +45,10 @@ int main(int argc, char** argv) {
     doc_path = std::filesystem::path(cwd) / doc_path;
 
   std::string expected, reasons_tsv, doc;
-  if (!slurp("traces/packetdrill/expected.tsv", expected) ||
-      !slurp("traces/packetdrill/reasons.tsv", reasons_tsv))
+  if (!read_text_file("traces/packetdrill/expected.tsv", expected) ||
+      !read_text_file("traces/packetdrill/reasons.tsv", reasons_tsv))
     return usage_error("expected.tsv/reasons.tsv missing (run via bazel run)");
-  if (!slurp(doc_path.string(), doc))
+  if (!read_text_file(doc_path.string(), doc))
     return usage_error("cannot read " + doc_path.string());
   std::vector<std::string> errors;
   const auto reasons = parse_reasons(reasons_tsv, errors);
