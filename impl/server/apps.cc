@@ -113,6 +113,29 @@ class CloseFirst : public App {
   bool got_ = false;
 };
 
+// A byte source for download benchmarks: fills the send buffer whenever it
+// has room and drops what arrives; ends when the peer closes or resets.
+class Source : public App {
+ public:
+  Source() { pattern_.fill('s'); }
+  AppState service(ByteStream& stream) override {
+    for (;;) {
+      const ReadResult r = stream.read(sink_);
+      if (r.status == ReadStatus::kWouldBlock) break;
+      if (r.status != ReadStatus::kData) return finish(stream);
+    }
+    for (;;) {
+      size_t taken = 0;
+      if (!stream.write(pattern_, taken)) return finish(stream);
+      if (taken == 0) return AppState::kRunning;
+    }
+  }
+
+ private:
+  std::array<uint8_t, kChunk> pattern_;
+  std::array<uint8_t, 2048> sink_;
+};
+
 class Http : public App {
  public:
   explicit Http(const MetricsSource& metrics) : metrics_(metrics) {}
@@ -171,6 +194,8 @@ std::unique_ptr<App> make_app(Mode mode, const MetricsSource& metrics) {
       return std::make_unique<CloseFirst>();
     case Mode::kHttp:
       return std::make_unique<Http>(metrics);
+    case Mode::kSource:
+      return std::make_unique<Source>();
     case Mode::kHold:
       return nullptr;
   }

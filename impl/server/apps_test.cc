@@ -117,6 +117,33 @@ TEST(DiscardApp, ReadsEverythingSendsNothing) {
   EXPECT_TRUE(s.closed);
 }
 
+// --- source ---
+
+TEST(SourceApp, FillsTheSendBufferAndDropsWhatArrives) {
+  FakeStream s;
+  s.incoming = "ignored";
+  s.room = 40000;
+  auto a = app(Mode::kSource);
+  EXPECT_EQ(a->service(s), AppState::kRunning);
+  EXPECT_EQ(s.pos, s.incoming.size());
+  EXPECT_EQ(s.sent, std::string(40000, 's'));
+  s.room = 100;
+  EXPECT_EQ(a->service(s), AppState::kRunning);
+  EXPECT_EQ(s.sent.size(), 40100u);
+  EXPECT_FALSE(s.closed);
+}
+
+TEST(SourceApp, EndsWhenThePeerClosesOrResets) {
+  for (const bool reset : {false, true}) {
+    FakeStream s;
+    s.peer_fin = !reset;
+    s.reset = reset;
+    auto a = app(Mode::kSource);
+    EXPECT_EQ(a->service(s), AppState::kDone) << reset;
+    EXPECT_TRUE(s.closed) << reset;
+  }
+}
+
 // --- close ---
 
 TEST(CloseApp, ReadsOnceEchoesAndClosesFirst) {

@@ -36,6 +36,8 @@ OPTIONS
                                      accept queue fill and overflow
                             close    read once, echo it, then close first
                                      (TIME-WAIT lands on the server side)
+                            source   send bytes without end, read and drop
+                                     what arrives, until the peer closes
     --backlog N           accept queue limit, Linux semantics (default 128)
     --syn-backlog N       request socks (SYN queue) limit (default 256)
     --syncookies MODE     off | auto (when the SYN queue is full) | always
@@ -89,6 +91,7 @@ std::optional<Mode> parse_mode(std::string_view s) {
   if (s == "http") return Mode::kHttp;
   if (s == "hold") return Mode::kHold;
   if (s == "close") return Mode::kClose;
+  if (s == "source") return Mode::kSource;
   return std::nullopt;
 }
 
@@ -113,6 +116,8 @@ std::string_view to_string(Mode mode) {
       return "hold";
     case Mode::kClose:
       return "close";
+    case Mode::kSource:
+      return "source";
   }
   return "?";
 }
@@ -186,7 +191,7 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
       }
     } else if (flag == "--mode") {
       const auto m = parse_mode(value);
-      if (!m) return fail(bad + ": echo, discard, http, hold or close");
+      if (!m) return fail(bad + ": echo, discard, http, hold, close or source");
       o.mode = *m;
     } else if (flag == "--syncookies") {
       const auto c = parse_cookies(value);

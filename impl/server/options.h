@@ -13,7 +13,7 @@
 
 namespace tcpref::server {
 
-enum class Mode : uint8_t { kEcho, kDiscard, kHttp, kHold, kClose };
+enum class Mode : uint8_t { kEcho, kDiscard, kHttp, kHold, kClose, kSource };
 enum class SynCookies : uint8_t { kOff, kAuto, kAlways };
 
 [[nodiscard]] std::string_view to_string(Mode mode);

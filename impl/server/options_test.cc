@@ -84,8 +84,8 @@ TEST(ParseArgs, EveryOption) {
 }
 
 TEST(ParseArgs, EveryModeByName) {
-  for (Mode m :
-       {Mode::kEcho, Mode::kDiscard, Mode::kHttp, Mode::kHold, Mode::kClose}) {
+  for (Mode m : {Mode::kEcho, Mode::kDiscard, Mode::kHttp, Mode::kHold,
+                 Mode::kClose, Mode::kSource}) {
     const ParsedArgs p = with({"--mode", to_string(m)});
     ASSERT_EQ(p.error, "");
     EXPECT_EQ(p.options.mode, m);
@@ -117,7 +117,7 @@ TEST(ParseArgs, MistakesAreOneClearLine) {
       {{"--tun", "sixteen-chars-xx", "--addr", "198.18.0.1", "--port", "1"},
        "--tun"},
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--mode", "x"},
-       "echo, discard, http, hold or close"},
+       "echo, discard, http, hold, close or source"},
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--syncookies",
         "2"},
        "off, auto or always"},
@@ -187,8 +187,8 @@ TEST(HelpText, DocumentsEveryOptionTheParserAccepts) {
                            "198.18.0.0/15"}) {
     EXPECT_NE(help.find(flag), std::string_view::npos) << flag;
   }
-  for (Mode m :
-       {Mode::kEcho, Mode::kDiscard, Mode::kHttp, Mode::kHold, Mode::kClose}) {
+  for (Mode m : {Mode::kEcho, Mode::kDiscard, Mode::kHttp, Mode::kHold,
+                 Mode::kClose, Mode::kSource}) {
     EXPECT_NE(help.find(to_string(m)), std::string_view::npos);
   }
 }
