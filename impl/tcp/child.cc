@@ -16,51 +16,50 @@ Admission Stack::Impl::admit_child(const ChildParams& p,
     ++counters.ListenDrops;
     return Admission::kOverflow;
   }
-  const std::optional<uint32_t> s = sockets.allocate();
+  const std::optional<uint32_t> s = allocate_socket();
   if (!s) {
     ++counters.ListenDrops;
     return Admission::kNoMemory;
   }
   Connection& c = sockets[*s];
   c.tuple = p.tuple;
-  c.iss = p.iss;
-  c.irs = p.irs;
-  c.snd_una = c.snd_nxt = p.iss + 1;
-  c.rcv_nxt = p.irs + 1;
+  c.snd.iss = p.iss;
+  c.rcv.irs = p.irs;
+  c.snd.una = c.snd.nxt = p.iss + 1;
+  c.rcv.nxt = p.irs + 1;
   c.mss = p.options.mss;
   c.wscale_ok = p.options.wscale_ok;
-  c.snd_wscale = p.options.wscale_ok ? p.options.snd_wscale : 0;
-  c.rcv_wscale = p.options.wscale_ok ? p.options.rcv_wscale : 0;
+  c.snd.wscale = p.options.wscale_ok ? p.options.snd_wscale : 0;
+  c.rcv.wscale = p.options.wscale_ok ? p.options.rcv_wscale : 0;
   c.sack_ok = p.options.sack_ok;
   c.ts_ok = p.options.ts_ok;
   c.ecn_ok = p.options.ecn_ok;
-  c.ts_recent = p.options.ts_recent;
+  c.rcv.ts_recent = p.options.ts_recent;
   c.ts_offset = p.ts_offset;
   c.from_cookie = p.from_cookie;
-  c.listener = p.listener;
+  slots[*s].listener = p.listener;
   // Linux children inherit the listener's socket options (sk_clone).
   c.sockopt = L.options.socket;
   c.adv_mss = advertised_mss(config, c.sockopt.max_segment);
-  attach_buffers(*s);
   // RFC 9293 §3.10.7.4 SYN-RECEIVED → ESTABLISHED: SND.WND from this ACK
   // (scaled: RFC 7323 §2.2), SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
-  c.snd_wnd = static_cast<uint32_t>(ack.window) << c.snd_wscale;
+  c.snd.wnd = static_cast<uint32_t>(ack.window) << c.snd.wscale;
   // RFC 5961 §5.2: MAX.SND.WND is the largest window ever received, the
   // SYN's (never scaled) included.
-  c.max_snd_wnd = std::max<uint32_t>(c.snd_wnd, p.syn_window);
-  c.snd_wl1 = ack.seq;
-  c.snd_wl2 = ack.ack;
-  c.rcv_adv = c.rcv_nxt + synack_window(config);
+  c.snd.max_wnd = std::max<uint32_t>(c.snd.wnd, p.syn_window);
+  c.snd.wl1 = ack.seq;
+  c.snd.wl2 = ack.ack;
+  c.rcv.adv = c.rcv.nxt + synack_window(config);
   c.start_transfer(config);
-  if (p.handshake_rtt) c.rtt.add_sample(*p.handshake_rtt);
+  if (p.handshake_rtt) c.snd.rtt.add_sample(*p.handshake_rtt);
   c.set_state(TcpState::kEstablished, counters);
   ++counters.PassiveOpens;
-  c.hashed = true;
+  slots[*s].hashed = true;
   socket_index.insert(*s, hash);
-  L.accept_queue.push(*s, sockets);
+  L.accept_queue.push(*s, slots);
   *socket = *s;
 
-  ConnectionEnv e = env(now);
+  ConnectionEnv e = env(*s, now);
   const ConnectionResult r = c.on_segment(ack, e);
   handle_event(*s, r.event, now);
   if (observer != nullptr) {

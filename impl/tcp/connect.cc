@@ -49,25 +49,24 @@ SocketId Stack::Impl::connect(Endpoint local, Endpoint remote,
     return fail(Error::kAddressInUse);
   }
 
-  const uint32_t s = *sockets.allocate();
+  const uint32_t s = *allocate_socket();
   Connection& c = sockets[s];
   const IsnResult id = isn.generate(t, now);
   c.tuple = t;
-  c.iss = id.iss;
+  c.snd.iss = id.iss;
   c.ts_offset = id.ts_offset;
-  c.snd_una = c.iss;
-  c.snd_nxt = c.iss + 1;
-  c.rcv_wscale = std::min(config.window_scale, kMaxWindowScale);
+  c.snd.una = c.snd.iss;
+  c.snd.nxt = c.snd.iss + 1;
+  c.rcv.wscale = std::min(config.window_scale, kMaxWindowScale);
   c.sockopt = options;
   c.adv_mss = advertised_mss(config, options.max_segment);
-  attach_buffers(s);
-  c.hashed = true;
+  slots[s].hashed = true;
   socket_index.insert(s, hasher(t));
   c.set_state(TcpState::kSynSent, counters);
   ++counters.ActiveOpens;
-  ConnectionEnv e = env(now);
+  ConnectionEnv e = env(s, now);
   c.send_syn(e);
-  c.timer_due = now + config.synack_initial_rto;
+  c.snd.timer_due = now + config.synack_initial_rto;
   sync_socket_timer(s);
   if (error) *error = Error::kOk;
   return SocketId{s, sockets.generation(s)};

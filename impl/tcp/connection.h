@@ -1,8 +1,11 @@
 // The TCB of a synchronized connection (RFC 9293 §3.3.1 names): a child in
 // the accept queue, an accepted socket, or one the application has closed
-// that is finishing its FIN exchange. `on_segment` is the seam for the
+// that is finishing its FIN exchange. Split gVisor's way: `snd` (Sender,
+// sender.h) and `rcv` (Receiver, receiver.h) hold the two halves; what the
+// stack keeps about the slot (listener, accept queue, orphaned) is the
+// SocketSlot record in stack_impl.h. `on_segment` is the seam for the
 // ESTABLISHED-and-later processing (established.cc); data transfer,
-// retransmission and congestion control (issue 5) build on it.
+// retransmission and congestion control are in transfer.cc.
 #pragma once
 
 #include <cstdint>
@@ -10,15 +13,10 @@
 #include <span>
 
 #include "impl/tcp/challenge_ack.h"
-#include "impl/tcp/congestion.h"
 #include "impl/tcp/counters.h"
-#include "impl/tcp/delayed_ack.h"
 #include "impl/tcp/output.h"
-#include "impl/tcp/reassembly.h"
-#include "impl/tcp/receive_buffer.h"
-#include "impl/tcp/rtt_estimator.h"
-#include "impl/tcp/sack_scoreboard.h"
-#include "impl/tcp/send_buffer.h"
+#include "impl/tcp/receiver.h"
+#include "impl/tcp/sender.h"
 #include "impl/tcp/stack.h"
 #include "impl/wire/segment.h"
 
@@ -30,6 +28,7 @@ struct ConnectionEnv {
   Counters& counters;
   Output& output;
   Time now;
+  bool orphaned = false;  // the application closed its handle
 };
 
 // What the stack must do after a connection handled an event.
@@ -50,62 +49,25 @@ class Connection {
   // Identity and state.
   FourTuple tuple;
   TcpState state = TcpState::kClosed;
-  // Send and receive sequence variables (RFC 9293 §3.3.1).
-  uint32_t iss = 0, irs = 0;
-  uint32_t snd_una = 0, snd_nxt = 0, snd_wnd = 0, snd_wl1 = 0, snd_wl2 = 0;
-  uint32_t max_snd_wnd = 0;  // RFC 5961 §5.2 MAX.SND.WND
-  uint32_t rcv_nxt = 0;
-  uint32_t rcv_adv = 0;  // right edge of the window last advertised
+  Sender snd;
+  Receiver rcv;
   // Negotiated options.
   uint16_t mss = 0;
   uint16_t adv_mss = 0;   // the MSS our SYN or SYN-ACK advertised
   SocketOptions sockopt;  // setsockopt; a child's come from its listener
-  uint8_t snd_wscale = 0, rcv_wscale = 0;
   bool wscale_ok = false, sack_ok = false, ts_ok = false, ecn_ok = false;
   bool from_cookie = false;
   // TCP Fast Open (RFC 7413): a passively opened child created from a SYN,
   // in SYN-RECEIVED until the handshake's ACK (fast_open_child.cc).
   bool fast_open = false;
   bool syn_data = false;       // the SYN's data was taken (Linux SYN_DATA)
-  bool tfo_counted = false;    // counts in its listener's fast_open_pending
   uint8_t synack_retries = 0;  // TFO child: SYN-ACK retransmissions allowed
-  uint32_t ts_recent = 0, ts_offset = 0;
+  uint32_t ts_offset = 0;
   ChallengeAckLimiter challenge;
-  ReceiveBuffer rx;
-  Reassembly ooo;
-  // Data transfer (transfer.cc): bytes from SND.UNA on, RTO, NewReno.
-  SendBuffer tx;
-  RttEstimator rtt{RttConfig{}};
-  NewReno cc{kDefaultSmss, 0};
-  DelayedAck dack{DelayedAck::kMaxDelay};
-  // After an RTO everything from SND.UNA counts as lost and is resent up to
-  // SND.NXT (go-back-N, as Linux's tcp_enter_loss does without SACK);
-  // rtx_nxt is the next sequence number to resend, SND.NXT when none.
-  uint32_t rtx_nxt = 0;
-  SackScoreboard sacked;     // what the peer SACKed above SND.UNA
-  uint32_t high_rxt = 0;     // RFC 6675 HighRxt: highest resent in recovery
-  bool probe_armed = false;  // timer_due is a tail loss probe (RFC 8985)
-  bool probe_out = false;    // a probe went out, no ACK has advanced since
-  bool fin_queued = false;   // shutdown: FIN follows the last buffered byte
-  bool fin_sent = false;     // SND.NXT is then past the FIN
-  bool ack_owed = false;     // an ACK must go before this event ends
-  bool timed_out = false;    // aborted by the user timeout
-  // Linux's quick-ACK mode at connection start (TCP_MAX_QUICKACKS): the
-  // first segments are ACKed at once so the peer's slow start is not slowed.
-  uint8_t quickacks = 16;
-  Time stalled_since{0};  // oldest unanswered transmission (user timeout)
   // Life cycle.
-  bool orphaned = false;    // the application closed its handle
+  bool timed_out = false;   // aborted by the user timeout
   bool peer_reset = false;  // ended by the peer's RST
-  uint8_t retransmits = 0;  // of our SYN, SYN-ACK or FIN, whichever is out
-  Time timer_due{0};        // retransmission/persist timer; 0: not armed
   Time linger_due{0};       // an orphan's FIN-WAIT-2 bound (tcp_fin_timeout)
-  // Stack bookkeeping: owning listener and accept queue link.
-  uint16_t listener = 0;
-  bool queued = false;  // waiting in the listener's accept queue
-  bool hashed = false;  // reachable by 4-tuple lookup
-  uint32_t accept_prev = UINT32_MAX;
-  uint32_t accept_next = UINT32_MAX;
 
   // RFC 9293 §3.10.7.4 for synchronized states (established.cc); SYN-SENT
   // and an actively opened SYN-RECEIVED go to syn_sent.cc.
@@ -138,7 +100,7 @@ class Connection {
 
   [[nodiscard]] uint32_t poll() const;
   [[nodiscard]] ConnectionView view() const;
-  [[nodiscard]] uint32_t rcv_wnd() const;
+  [[nodiscard]] uint32_t rcv_wnd() const { return rcv.wnd(rcv_shift()); }
   // RCV.WND as the window field carries it (scaled down when negotiated).
   [[nodiscard]] uint16_t window_field() const;
 
@@ -150,16 +112,17 @@ class Connection {
   void transmit(ConnectionEnv& env, uint32_t cwnd_extra = 0);
 
  private:
-  static constexpr uint16_t kDefaultSmss = 536;
+  // The shift of our window field: RCV.WSCALE once negotiated.
+  [[nodiscard]] uint8_t rcv_shift() const { return wscale_ok ? rcv.wscale : 0; }
   wire::Segment make_segment(uint8_t flags, ConnectionEnv& env) const;
   void send_rst(ConnectionEnv& env);
   void arm_retransmit_timer(ConnectionEnv& env);
   // transfer.cc
   [[nodiscard]] uint16_t send_mss() const;
   [[nodiscard]] Time user_timeout(const StackConfig& config) const;
-  // now + RTO, but never past the user timeout's deadline, so the abort
-  // comes at the set time (Linux tcp_clamp_rto_to_user_timeout).
-  [[nodiscard]] Time rto_due(const ConnectionEnv& env) const;
+  [[nodiscard]] Time rto_due(const ConnectionEnv& env) const {
+    return snd.rto_due(env.now, user_timeout(env.config));
+  }
   // PSH on the segment that ends what the application wrote, or with `push`.
   void send_data(uint32_t seq, uint32_t len, bool fin, ConnectionEnv& env,
                  bool push = false);

@@ -18,16 +18,11 @@ bool fin_outstanding(TcpState s) {
   return s == TcpState::kFinWait1 || s == TcpState::kClosing ||
          s == TcpState::kLastAck;
 }
-bool immediate_ack_needed(const ReassemblyResult& r) {
-  // RFC 5681 §4.2: out-of-order data, a filled gap, or nothing new (a
-  // duplicate or a segment without room) is ACKed at once.
-  return r.out_of_order || r.filled_gap || r.delivered == 0;
-}
 }  // namespace
 
 ConnectionResult Connection::on_rst_not_exact(const wire::Segment& seg,
                                               ConnectionEnv& env) {
-  if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + std::max(rcv_wnd(), 1u))) {
+  if (seq_in_window(seg.seq, rcv.nxt, rcv.nxt + std::max(rcv_wnd(), 1u))) {
     send_challenge_ack(env);
   } else {
     ++env.counters.TCPRstOutOfWindowDrop;
@@ -42,7 +37,7 @@ std::optional<ConnectionResult> Connection::timestamp_reject(
     ++env.counters.TCPMissingTimestampDrop;
     return ConnectionResult{Verdict::kDroppedInvalid};
   }
-  if (seq_before(seg.options.timestamps->tsval, ts_recent)) {
+  if (seq_before(seg.options.timestamps->tsval, rcv.ts_recent)) {
     ++env.counters.PAWSEstab;
     send_ack(env);
     return ConnectionResult{Verdict::kDroppedInvalid};
@@ -67,10 +62,10 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   // resets; elsewhere in the window draws a challenge ACK; outside, dropped.
   if (rst) {
     ++c.InRsts;
-    if (seg.seq == rcv_nxt) {
+    if (seg.seq == rcv.nxt) {
       peer_reset = true;
       set_state(TcpState::kClosed, c);
-      timer_due = Time{0};
+      snd.timer_due = Time{0};
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }
     return on_rst_not_exact(seg, env);
@@ -85,7 +80,7 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   }
 
   // RFC 9293 §3.10.7.4 "first": an unacceptable segment gets an ACK.
-  if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv_nxt, wnd)) {
+  if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv.nxt, wnd)) {
     ++c.TCPOutOfWindowDrop;
     send_ack(env);
     return {Verdict::kDroppedInvalid};
@@ -97,36 +92,31 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
     return {Verdict::kDroppedInvalid};
   }
   // RFC 9293: an ACK for something not yet sent gets an ACK and is dropped.
-  if (seq_after(seg.ack, snd_nxt)) {
+  if (seq_after(seg.ack, snd.nxt)) {
     ++c.TCPAckUnsentDrop;
     send_ack(env);
     return {Verdict::kDroppedInvalid};
   }
   // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a blind
   // injection attempt: challenge ACK, drop.
-  if (seq_before(seg.ack, snd_una - max_snd_wnd)) {
+  if (seq_before(seg.ack, snd.una - snd.max_wnd)) {
     ++c.TCPAckTooOldDrop;
     send_challenge_ack(env);
     return {Verdict::kDroppedInvalid};
   }
   on_ack(seg, env);  // transfer.cc: SND.UNA, RTT, NewReno, SND.WND
-  // RFC 7323 §4.3: remember TSval from a segment that starts in sequence.
-  if (ts_ok && seq_before_eq(seg.seq, rcv_nxt)) {
-    ts_recent =
-        std::max(ts_recent, seg.options.timestamps->tsval,
-                 [](uint32_t a, uint32_t b) { return seq_before(a, b); });
-  }
+  if (ts_ok) rcv.update_ts_recent(seg.seq, seg.options.timestamps->tsval);
 
   ConnectionEvent event = ConnectionEvent::kNone;
-  const bool fin_acked =
-      fin_outstanding(state) && fin_sent && snd_una == snd_nxt;
+  const bool fin_acked = fin_outstanding(state) && snd.fin == FinState::kSent &&
+                         snd.una == snd.nxt;
   if (fin_acked) {
-    timer_due = Time{0};
-    retransmits = 0;
+    snd.timer_due = Time{0};
+    snd.retransmits = 0;
     if (state == TcpState::kFinWait1) {
       set_state(TcpState::kFinWait2, c);
       // Linux tcp_fin_timeout: an orphan does not wait for the peer forever.
-      if (orphaned) linger_due = env.now + env.config.fin_timeout;
+      if (env.orphaned) linger_due = env.now + env.config.fin_timeout;
     } else if (state == TcpState::kClosing) {
       return {Verdict::kAccepted, ConnectionEvent::kTimeWait};
     } else {  // LAST-ACK
@@ -137,7 +127,7 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
 
   const auto payload = seg.payload;
   if (!payload.empty() && receives_data(state)) {
-    if (orphaned) {
+    if (env.orphaned) {
       // Nobody will read it: Linux resets (TCPAbortOnData), answering the
       // segment, <SEQ=SEG.ACK><CTL=RST>: SEG.ACK is the peer's RCV.NXT (an
       // RFC 5961 peer takes it), where SND.NXT is one past while our FIN is
@@ -149,7 +139,8 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
     }
     // RFC 9293 §3.10.7.4 "seventh": duplicates trimmed, in-order bytes
     // delivered, later ones held in the out-of-order queue.
-    const ReassemblyResult r = ooo.insert(seg.seq, payload, rcv_nxt, wnd, rx);
+    const ReassemblyResult r =
+        rcv.ooo.insert(seg.seq, payload, rcv.nxt, wnd, rcv.buffer);
     if (r.queued > 0) ++c.TCPOFOQueue;
     if (r.dropped > 0) {
       if (r.out_of_order) {
@@ -158,12 +149,7 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
         ++c.TCPRcvQDrop;
       }
     }
-    const bool quick = quickacks > 0;
-    if (quick && r.delivered > 0) --quickacks;
-    if (dack.on_data(r.delivered, mss, quick || immediate_ack_needed(r),
-                     env.now)) {
-      ack_owed = true;
-    }
+    rcv.on_data(r, mss, env.now);
   }
 
   // RFC 9293 §3.10.7.4 "eighth": a FIN right after everything received is
@@ -171,9 +157,9 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   // any out-of-order segment, draws an immediate ACK (RFC 5681 §4.2).
   const uint32_t end = seg.seq + static_cast<uint32_t>(payload.size());
   if (seg.has(kFin) && receives_data(state)) {
-    ack_owed = true;
-    if (end == rcv_nxt) {
-      rcv_nxt += 1;
+    rcv.ack_owed = true;
+    if (end == rcv.nxt) {
+      rcv.nxt += 1;
       if (state == TcpState::kEstablished) {
         set_state(TcpState::kCloseWait, c);
       } else if (state == TcpState::kFinWait1) {
@@ -186,7 +172,7 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   // New data the ACK or window allows carries the ACK; otherwise it goes
   // alone when owed.
   if (event == ConnectionEvent::kNone) transmit(env);
-  if (ack_owed) send_ack(env);
+  if (rcv.ack_owed) send_ack(env);
   return {Verdict::kAccepted, event};
 }
 

@@ -50,56 +50,55 @@ bool Stack::Impl::fast_open_child(
     uint32_t l, const wire::Segment& syn, const FourTuple& t, uint64_t hash,
     const SynOptions& o, uint32_t iss, uint32_t ts_offset,
     const std::optional<wire::FastOpenCookie>& cookie, Time now) {
-  const std::optional<uint32_t> s = sockets.allocate();
+  const std::optional<uint32_t> s = allocate_socket();
   if (!s) return false;
   Listener& L = listeners[l];
   Connection& c = sockets[*s];
   c.tuple = t;
-  c.iss = iss;
-  c.irs = syn.seq;
+  c.snd.iss = iss;
+  c.rcv.irs = syn.seq;
   // SND.UNA starts past our SYN: data we send before the handshake's ACK
   // follows it, and the send buffer counts from SND.UNA.
-  c.snd_una = c.snd_nxt = iss + 1;
-  c.rcv_nxt = syn.seq + 1;
+  c.snd.una = c.snd.nxt = iss + 1;
+  c.rcv.nxt = syn.seq + 1;
   c.mss = o.mss;
   c.wscale_ok = o.wscale_ok;
-  c.snd_wscale = o.wscale_ok ? o.snd_wscale : 0;
-  c.rcv_wscale = o.wscale_ok ? o.rcv_wscale : 0;
+  c.snd.wscale = o.wscale_ok ? o.snd_wscale : 0;
+  c.rcv.wscale = o.wscale_ok ? o.rcv_wscale : 0;
   c.sack_ok = o.sack_ok;
   c.ts_ok = o.ts_ok;
   c.ecn_ok = o.ecn_ok;
-  c.ts_recent = o.ts_recent;
+  c.rcv.ts_recent = o.ts_recent;
   c.ts_offset = ts_offset;
-  c.listener = static_cast<uint16_t>(l);
+  slots[*s].listener = static_cast<uint16_t>(l);
   c.sockopt = L.options.socket;
   c.adv_mss = advertised_mss(config, c.sockopt.max_segment);
   c.fast_open = true;
-  c.tfo_counted = true;
+  slots[*s].tfo_counted = true;
   // Linux allows a TFO child one SYN-ACK retransmission more than a
   // request sock (tcp_fastopen_synack_timer).
   c.synack_retries = static_cast<uint8_t>(L.options.synack_retries + 1);
-  attach_buffers(*s);
   // RFC 7323 §2.2: the SYN's window is never scaled.
-  c.snd_wnd = c.max_snd_wnd = syn.window;
-  c.snd_wl1 = syn.seq;
-  c.snd_wl2 = c.snd_una;
+  c.snd.wnd = c.snd.max_wnd = syn.window;
+  c.snd.wl1 = syn.seq;
+  c.snd.wl2 = c.snd.una;
   c.start_transfer(config);
   c.set_state(TcpState::kSynReceived, counters);
   // RFC 7413 §4.2.2: the SYN's data goes to the application at once.
-  const uint32_t taken = c.rx.push(syn.payload);
-  c.rcv_nxt += taken;
+  const uint32_t taken = c.rcv.buffer.push(syn.payload);
+  c.rcv.nxt += taken;
   c.syn_data = taken > 0;
-  c.rcv_adv = c.rcv_nxt + synack_window(config);
-  c.hashed = true;
+  c.rcv.adv = c.rcv.nxt + synack_window(config);
+  slots[*s].hashed = true;
   socket_index.insert(*s, hash);
-  L.accept_queue.push(*s, sockets);
+  L.accept_queue.push(*s, slots);
   ++L.fast_open_pending;
   ++counters.TCPFastOpenPassive;
   ++counters.PassiveOpens;
 
-  ConnectionEnv e = env(now);
+  ConnectionEnv e = env(*s, now);
   c.send_fast_open_synack(e, cookie);
-  c.timer_due = now + config.synack_initial_rto;
+  c.snd.timer_due = now + config.synack_initial_rto;
   sync_socket_timer(*s);
   if (observer != nullptr) {
     observer->on_ready(ListenerId{l}, ready::kAcceptable);
@@ -108,10 +107,10 @@ bool Stack::Impl::fast_open_child(
 }
 
 void Stack::Impl::settle_fast_open(uint32_t s) {
-  Connection& c = sockets[s];
-  if (!c.tfo_counted || c.state == TcpState::kSynReceived) return;
-  c.tfo_counted = false;
-  --listeners[c.listener].fast_open_pending;
+  SocketSlot& slot = slots[s];
+  if (!slot.tfo_counted || sockets[s].state == TcpState::kSynReceived) return;
+  slot.tfo_counted = false;
+  --listeners[slot.listener].fast_open_pending;
 }
 
 }  // namespace tcpref::tcp

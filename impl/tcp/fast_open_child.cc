@@ -19,15 +19,15 @@ void Connection::send_fast_open_synack(
   SynOptions o;
   o.mss = mss;
   o.wscale_ok = wscale_ok;
-  o.snd_wscale = snd_wscale;
-  o.rcv_wscale = rcv_wscale;
+  o.snd_wscale = snd.wscale;
+  o.rcv_wscale = rcv.wscale;
   o.sack_ok = sack_ok;
   o.ts_ok = ts_ok;
   o.ecn_ok = ecn_ok;
-  o.ts_recent = ts_recent;
+  o.ts_recent = rcv.ts_recent;
   // RFC 7413 §4.2.2: the SYN-ACK acknowledges the SYN's data (RCV.NXT).
   wire::Segment s =
-      make_synack(env.config, tuple, iss, rcv_nxt - 1, o,
+      make_synack(env.config, tuple, snd.iss, rcv.nxt - 1, o,
                   ts_clock(env.now) + ts_offset, sockopt.max_segment);
   s.options.fast_open = cookie;
   env.output.send(s);
@@ -38,7 +38,7 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
   using namespace wire::flags;
   Counters& c = env.counters;
   // A retransmitted SYN: our SYN-ACK was lost; send it again.
-  if ((seg.flags & (kSyn | kAck | kRst | kFin)) == kSyn && seg.seq == irs) {
+  if ((seg.flags & (kSyn | kAck | kRst | kFin)) == kSyn && seg.seq == rcv.irs) {
     ++c.TCPSynRetrans;
     ++c.RetransSegs;
     send_fast_open_synack(env);
@@ -48,12 +48,12 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
   // ACK, anything else is dropped.
   if (seg.has(kRst)) {
     ++c.InRsts;
-    if (seg.seq == rcv_nxt) {
+    if (seg.seq == rcv.nxt) {
       ++c.EmbryonicRsts;
       ++c.AttemptFails;
       peer_reset = true;
       set_state(TcpState::kClosed, c);
-      timer_due = Time{0};
+      snd.timer_due = Time{0};
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }
     return on_rst_not_exact(seg, env);
@@ -62,7 +62,7 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
   // SYN is ISS (SND.UNA is kept past it, as the data we may have sent
   // already starts there); otherwise <SEQ=SEG.ACK><CTL=RST>.
   if (seg.has(kAck) &&
-      !(seq_after(seg.ack, iss) && seq_before_eq(seg.ack, snd_nxt))) {
+      !(seq_after(seg.ack, snd.iss) && seq_before_eq(seg.ack, snd.nxt))) {
     ++c.TCPReqBadAckRst;
     if (const auto rst = reset_for(seg)) env.output.send(*rst);
     return {Verdict::kDroppedInvalid};
@@ -70,7 +70,7 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
   // RFC 7323 §3.2 and §5.3 R1, as for a request sock.
   if (const auto reject = timestamp_reject(seg, env)) return *reject;
   // "first": unacceptable segments get an ACK.
-  if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv_nxt, rcv_wnd())) {
+  if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv.nxt, rcv_wnd())) {
     ++c.TCPOutOfWindowDrop;
     send_ack(env);
     return {Verdict::kDroppedInvalid};
@@ -81,7 +81,7 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
     ++c.AttemptFails;
     if (const auto rst = reset_for(seg)) env.output.send(*rst);
     set_state(TcpState::kClosed, c);
-    timer_due = Time{0};
+    snd.timer_due = Time{0};
     return {Verdict::kDroppedInvalid, ConnectionEvent::kClosed};
   }
   if (!seg.has(kAck)) {
@@ -91,18 +91,15 @@ ConnectionResult Connection::on_fast_open_syn_received(const wire::Segment& seg,
   // SYN-RECEIVED → ESTABLISHED (RFC 7323 §2.2: this window is scaled). The
   // rest — data we sent being acknowledged, the peer's data, a FIN — is
   // processed as ESTABLISHED processes it.
-  snd_wnd = static_cast<uint32_t>(seg.window) << snd_wscale;
-  max_snd_wnd = std::max(max_snd_wnd, snd_wnd);
-  snd_wl1 = seg.seq;
-  snd_wl2 = seg.ack;
-  timer_due = Time{0};
-  retransmits = 0;
+  snd.take_handshake_window(seg.seq, seg.ack, seg.window);
+  snd.timer_due = Time{0};
+  snd.retransmits = 0;
   set_state(TcpState::kEstablished, c);
   const ConnectionResult r = on_segment(seg, env);
   // Data sent before the handshake completed and still unacknowledged is
   // now under the retransmission timer (Linux tcp_rearm_rto).
-  if (r.event == ConnectionEvent::kNone && timer_due == Time{0} &&
-      snd_una != snd_nxt) {
+  if (r.event == ConnectionEvent::kNone && snd.timer_due == Time{0} &&
+      snd.una != snd.nxt) {
     arm_timer(env);
   }
   return r;

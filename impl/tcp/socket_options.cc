@@ -28,7 +28,7 @@ Error Stack::set_socket_options(SocketId socket, const SocketOptions& options,
   Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
   if (const Error e = check_socket_options(options); e != Error::kOk) return e;
-  ConnectionEnv e = impl_->env(now);
+  ConnectionEnv e = impl_->env(socket.index, now);
   c->set_options(options, e);
   impl_->sync_socket_timer(socket.index);
   return Error::kOk;

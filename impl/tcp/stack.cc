@@ -48,6 +48,7 @@ Stack::Impl::Impl(const StackConfig& c, PacketSink& sink)
       time_wait_index(c.max_time_wait),
       time_wait_timers(c.max_time_wait),
       sockets(c.max_sockets),
+      slots(c.max_sockets),
       socket_index(c.max_sockets),
       socket_timers(c.max_sockets),
       receive_arena(
@@ -59,15 +60,23 @@ Stack::Impl::Impl(const StackConfig& c, PacketSink& sink)
       ooo_ranges(static_cast<size_t>(c.max_sockets) * kOooRanges),
       ooo_ring(floor_pow2(c.receive_buffer)) {}
 
+std::optional<uint32_t> Stack::Impl::allocate_socket() {
+  const std::optional<uint32_t> s = sockets.allocate();
+  if (!s) return std::nullopt;
+  slots[*s] = SocketSlot{};
+  attach_buffers(*s);
+  return s;
+}
+
 void Stack::Impl::attach_buffers(uint32_t s) {
   Connection& c = sockets[s];
   const size_t i = s;
-  c.rx = ReceiveBuffer(std::span<uint8_t>(
+  c.rcv.buffer = ReceiveBuffer(std::span<uint8_t>(
       receive_arena.get() + i * config.receive_buffer, config.receive_buffer));
-  c.ooo = Reassembly(
+  c.rcv.ooo = Reassembly(
       std::span<uint8_t>(ooo_arena.get() + i * ooo_ring, ooo_ring),
       std::span<OooRange>(ooo_ranges.data() + i * kOooRanges, kOooRanges));
-  c.tx = SendBuffer(std::span<uint8_t>(
+  c.snd.buffer = SendBuffer(std::span<uint8_t>(
       send_arena.get() + i * config.send_buffer, config.send_buffer));
 }
 
@@ -159,7 +168,7 @@ uint32_t Stack::Impl::find_listener(const Endpoint& local) const {
 
 Verdict Stack::Impl::socket_segment(uint32_t s, const wire::Segment& seg,
                                     Time now) {
-  ConnectionEnv e = env(now);
+  ConnectionEnv e = env(s, now);
   const uint32_t before = sockets[s].poll();
   const ConnectionResult r = sockets[s].on_segment(seg, e);
   handle_event(s, r.event, now);
@@ -178,12 +187,12 @@ void Stack::Impl::handle_event(uint32_t s, ConnectionEvent event, Time now) {
       return;
     case ConnectionEvent::kClosed:
       unhash_socket(s);
-      if (sockets[s].queued) {
+      if (slots[s].queued) {
         // Reset before accept(): nobody will ever read it, so it leaves the
         // queue (docs/LISTENER.md).
-        listeners[sockets[s].listener].accept_queue.remove(s, sockets);
+        listeners[slots[s].listener].accept_queue.remove(s, slots);
         free_socket(s);
-      } else if (sockets[s].orphaned) {
+      } else if (slots[s].orphaned) {
         free_socket(s);
       }
       return;
@@ -202,10 +211,10 @@ void Stack::Impl::sync_socket_timer(uint32_t s) {
 
 void Stack::Impl::unhash_socket(uint32_t s) {
   Connection& c = sockets[s];
-  if (c.hashed) socket_index.erase(s, hasher(c.tuple));
-  c.hashed = false;
-  c.timer_due = c.linger_due = Time{0};
-  c.dack.on_ack_sent();
+  if (slots[s].hashed) socket_index.erase(s, hasher(c.tuple));
+  slots[s].hashed = false;
+  c.snd.timer_due = c.linger_due = Time{0};
+  c.rcv.dack.on_ack_sent();
   socket_timers.cancel(s);
 }
 
@@ -229,7 +238,7 @@ void Stack::Impl::send_reset(const wire::Segment& in) {
 }
 
 void Stack::Impl::notify(uint32_t s) {
-  if (observer == nullptr || sockets[s].queued || sockets[s].orphaned) return;
+  if (observer == nullptr || slots[s].queued || slots[s].orphaned) return;
   observer->on_ready(SocketId{s, sockets.generation(s)}, sockets[s].poll());
 }
 
@@ -240,7 +249,7 @@ void Stack::Impl::advance(Time now) {
     free_time_wait(*w, hasher(time_waits[*w].tuple));
   }
   while (const auto s = socket_timers.pop_due(now)) {
-    ConnectionEnv e = env(now);
+    ConnectionEnv e = env(*s, now);
     const uint32_t before = sockets[*s].poll();
     handle_event(*s, sockets[*s].on_timer(e), now);
     if (sockets.in_use(*s) && sockets[*s].poll() != before) notify(*s);
@@ -301,7 +310,7 @@ SocketId Stack::accept(ListenerId listener, Time) {
     return {};
   }
   const uint32_t s =
-      impl_->listeners[listener.index].accept_queue.pop(impl_->sockets);
+      impl_->listeners[listener.index].accept_queue.pop(impl_->slots);
   if (s == AcceptQueue::kNone) return {};
   return SocketId{s, impl_->sockets.generation(s)};
 }
@@ -312,17 +321,17 @@ void Stack::close_listener(ListenerId listener, Time now) {
   if (!l.in_use) return;
   // Children nobody accepted are reset (Linux inet_csk_listen_stop).
   for (uint32_t s;
-       (s = l.accept_queue.pop(impl_->sockets)) != AcceptQueue::kNone;) {
-    ConnectionEnv e = impl_->env(now);
+       (s = l.accept_queue.pop(impl_->slots)) != AcceptQueue::kNone;) {
+    ConnectionEnv e = impl_->env(s, now);
     impl_->sockets[s].abort(e);
     impl_->free_socket(s);
   }
   // Accepted TFO children still in SYN-RECEIVED outlive the listener; they
   // stop counting against it.
   for (uint32_t s = 0; s < impl_->sockets.capacity(); ++s) {
-    if (impl_->sockets.in_use(s) && impl_->sockets[s].tfo_counted &&
-        impl_->sockets[s].listener == listener.index) {
-      impl_->sockets[s].tfo_counted = false;
+    if (impl_->sockets.in_use(s) && impl_->slots[s].tfo_counted &&
+        impl_->slots[s].listener == listener.index) {
+      impl_->slots[s].tfo_counted = false;
     }
   }
   for (uint32_t r = 0; r < impl_->requests.capacity(); ++r) {
@@ -372,7 +381,7 @@ SocketId Stack::connect(Endpoint local, Endpoint remote,
 Connection* Stack::Impl::live(SocketId id) {
   if (!id.valid() || !sockets.in_use(id.index) ||
       sockets.generation(id.index) != id.generation ||
-      sockets[id.index].orphaned || sockets[id.index].queued) {
+      slots[id.index].orphaned || slots[id.index].queued) {
     return nullptr;
   }
   return &sockets[id.index];
@@ -389,7 +398,7 @@ Listener* Stack::Impl::live(ListenerId id) {
 IoResult Stack::read(SocketId socket, std::span<uint8_t> out, Time now) {
   Connection* c = impl_->live(socket);
   if (c == nullptr) return {0, Error::kBadHandle};
-  ConnectionEnv e = impl_->env(now);
+  ConnectionEnv e = impl_->env(socket.index, now);
   const IoResult r = c->read(out, e);
   impl_->sync_socket_timer(socket.index);
   return r;
@@ -399,7 +408,7 @@ IoResult Stack::write(SocketId socket, std::span<const uint8_t> data,
                       Time now) {
   Connection* c = impl_->live(socket);
   if (c == nullptr) return {0, Error::kBadHandle};
-  ConnectionEnv e = impl_->env(now);
+  ConnectionEnv e = impl_->env(socket.index, now);
   const IoResult r = c->write(data, e);
   impl_->sync_socket_timer(socket.index);
   return r;
@@ -408,7 +417,7 @@ IoResult Stack::write(SocketId socket, std::span<const uint8_t> data,
 Error Stack::shutdown_write(SocketId socket, Time now) {
   Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
-  ConnectionEnv e = impl_->env(now);
+  ConnectionEnv e = impl_->env(socket.index, now);
   const Error err = c->shutdown_write(e);
   impl_->sync_socket_timer(socket.index);
   return err;
@@ -417,7 +426,8 @@ Error Stack::shutdown_write(SocketId socket, Time now) {
 Error Stack::close(SocketId socket, Time now) {
   Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
-  ConnectionEnv e = impl_->env(now);
+  impl_->slots[socket.index].orphaned = true;
+  ConnectionEnv e = impl_->env(socket.index, now);
   impl_->handle_event(socket.index, c->close(e), now);
   return Error::kOk;
 }
@@ -425,7 +435,7 @@ Error Stack::close(SocketId socket, Time now) {
 Error Stack::abort(SocketId socket, Time now) {
   Connection* c = impl_->live(socket);
   if (c == nullptr) return Error::kBadHandle;
-  ConnectionEnv e = impl_->env(now);
+  ConnectionEnv e = impl_->env(socket.index, now);
   c->abort(e);
   impl_->free_socket(socket.index);
   return Error::kOk;
@@ -461,7 +471,9 @@ uint32_t Stack::records(const FourTuple& t) const {
 ConnectionView Stack::inspect(const FourTuple& t) const {
   const uint64_t hash = impl_->hasher(t);
   if (const uint32_t s = impl_->find_socket(t, hash); s != kNotFound) {
-    return impl_->sockets[s].view();
+    ConnectionView v = impl_->sockets[s].view();
+    if (impl_->slots[s].queued) v.kind = RecordKind::kChildQueued;
+    return v;
   }
   if (const uint32_t w = impl_->find_time_wait(t, hash); w != kNotFound) {
     const TimeWaitSock& tw = impl_->time_waits[w];

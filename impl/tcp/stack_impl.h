@@ -24,6 +24,7 @@
 #include "impl/tcp/output.h"
 #include "impl/tcp/pool.h"
 #include "impl/tcp/request_sock.h"
+#include "impl/tcp/socket_slot.h"
 #include "impl/tcp/stack.h"
 #include "impl/tcp/syn_cookie.h"
 #include "impl/tcp/syn_options.h"
@@ -74,6 +75,7 @@ struct Stack::Impl {
   FlowIndex time_wait_index;
   TimerHeap time_wait_timers;
   Pool<Connection> sockets;
+  std::vector<SocketSlot> slots;  // beside sockets, one per slot
   FlowIndex socket_index;
   TimerHeap socket_timers;
   // receive_buffer bytes per socket slot (and as much again, rounded down
@@ -95,7 +97,9 @@ struct Stack::Impl {
   Verdict socket_segment(uint32_t s, const wire::Segment& seg, Time now);
   void handle_event(uint32_t s, ConnectionEvent event, Time now);
   void sync_socket_timer(uint32_t s);
-  // Gives a freshly allocated socket slot its buffers from the arenas.
+  // A fresh socket slot with its buffers from the arenas, or nullopt when
+  // the pool is exhausted.
+  std::optional<uint32_t> allocate_socket();
   void attach_buffers(uint32_t s);
   void unhash_socket(uint32_t s);
   void free_socket(uint32_t s);
@@ -103,7 +107,10 @@ struct Stack::Impl {
   void send_reset(const wire::Segment& in);
   void notify(uint32_t s);
   void advance(Time now);
-  ConnectionEnv env(Time now) { return {config, counters, output, now}; }
+  // What socket `s` needs from the stack while it handles one event.
+  ConnectionEnv env(uint32_t s, Time now) {
+    return {config, counters, output, now, slots[s].orphaned};
+  }
   // The socket or listener behind a handle the application may still use,
   // or nullptr (stale, orphaned, or a child still in the accept queue).
   Connection* live(SocketId id);

@@ -38,9 +38,9 @@ void Stack::Impl::enter_time_wait(uint32_t s, Time now) {
     const uint32_t w = *time_waits.allocate();
     TimeWaitSock& tw = time_waits[w];
     tw.tuple = c.tuple;
-    tw.snd_nxt = c.snd_nxt;
-    tw.rcv_nxt = c.rcv_nxt;
-    tw.ts_recent = c.ts_recent;
+    tw.snd_nxt = c.snd.nxt;
+    tw.rcv_nxt = c.rcv.nxt;
+    tw.ts_recent = c.rcv.ts_recent;
     tw.ts_offset = c.ts_offset;
     tw.rcv_wnd = c.window_field();
     tw.ts_ok = c.ts_ok;
@@ -49,7 +49,7 @@ void Stack::Impl::enter_time_wait(uint32_t s, Time now) {
   }
   unhash_socket(s);  // the tuple now lives in the TIME-WAIT table
   c.set_state(TcpState::kClosed, counters);
-  if (c.orphaned) free_socket(s);
+  if (slots[s].orphaned) free_socket(s);
 }
 
 void Stack::Impl::free_time_wait(uint32_t w, uint64_t hash) {
