@@ -49,36 +49,36 @@ void Stack::Impl::send_request_ack(const RequestSock& r, Time now) {
   output.send(s);
 }
 
-Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
-                                     uint64_t hash, Time now) {
+Verdict Stack::Impl::request_segment(uint32_t ri, const RxContext& rx) {
   using namespace wire::flags;
   RequestSock& r = requests[ri];
-  const bool rst = seg.has(kRst);
+  const bool rst = rx.seg.has(kRst);
   const uint32_t rcv_nxt = r.irs + 1;
 
   // A retransmitted SYN (same IRS): our SYN-ACK was lost; send it again
   // (RFC 9293 §3.10.7.4 treats it as a duplicate; Linux inet_rtx_syn_ack).
-  if ((seg.flags & (kSyn | kAck | kRst | kFin)) == kSyn && seg.seq == r.irs) {
+  if ((rx.seg.flags & (kSyn | kAck | kRst | kFin)) == kSyn &&
+      rx.seg.seq == r.irs) {
     ++counters.TCPSynRetrans;
     ++counters.RetransSegs;
     r.synack_resent = true;
-    send_synack(r, now);
+    send_synack(r, rx.now);
     return Verdict::kAccepted;
   }
   // RFC 5961 §3.2: exact RST aborts the embryonic connection, an in-window
   // one draws a challenge ACK, anything else is dropped.
   if (rst) {
     ++counters.InRsts;
-    if (seg.seq == rcv_nxt) {
+    if (rx.seg.seq == rcv_nxt) {
       ++counters.EmbryonicRsts;
       ++counters.AttemptFails;
-      free_request(ri, hash);
+      free_request(ri, rx.hash);
       return Verdict::kAccepted;
     }
-    if (seq_in_window(seg.seq, rcv_nxt, rcv_nxt + synack_window(config))) {
-      if (r.challenge.allow(now, config.challenge_acks_per_second)) {
+    if (seq_in_window(rx.seg.seq, rcv_nxt, rcv_nxt + synack_window(config))) {
+      if (r.challenge.allow(rx.now, config.challenge_acks_per_second)) {
         ++counters.TCPChallengeACK;
-        send_request_ack(r, now);
+        send_request_ack(r, rx.now);
       } else {
         ++counters.TCPACKSkippedChallenge;
       }
@@ -92,48 +92,48 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
   // sequence number, as Linux's tcp_check_req and the model do.
   const uint32_t acceptable_ack =
       r.iss + (hooks.bug_accept_ack_iss_plus_2 ? 2 : 1);
-  if (seg.has(kAck) && seg.ack != acceptable_ack) {
+  if (rx.seg.has(kAck) && rx.seg.ack != acceptable_ack) {
     ++counters.TCPReqBadAckRst;
-    send_reset(seg);
+    send_reset(rx.seg);
     return Verdict::kDroppedInvalid;
   }
   // RFC 7323 §3.2 and §5.3 R1, as for a full connection.
   if ((r.options & optbit::kTs) != 0) {
-    if (!seg.options.timestamps) {
+    if (!rx.seg.options.timestamps) {
       ++counters.TCPMissingTimestampDrop;
       return Verdict::kDroppedInvalid;
     }
-    if (seq_before(seg.options.timestamps->tsval, r.ts_recent)) {
+    if (seq_before(rx.seg.options.timestamps->tsval, r.ts_recent)) {
       ++counters.PAWSEstab;
-      send_request_ack(r, now);
+      send_request_ack(r, rx.now);
       return Verdict::kDroppedInvalid;
     }
   }
   // RFC 9293 §3.10.7.4 "first": unacceptable segments get an ACK.
-  if (!seq_segment_acceptable(seg.seq, seg.seg_len(), rcv_nxt,
+  if (!seq_segment_acceptable(rx.seg.seq, rx.seg.seg_len(), rcv_nxt,
                               synack_window(config))) {
     ++counters.TCPOutOfWindowDrop;
-    send_request_ack(r, now);
+    send_request_ack(r, rx.now);
     return Verdict::kDroppedInvalid;
   }
   // "fourth": a new SYN in the window aborts a passively opened embryonic
   // connection; like Linux (embryonic_reset) and the model, with a RST.
-  if (seg.has(kSyn)) {
+  if (rx.seg.has(kSyn)) {
     ++counters.AttemptFails;
-    send_reset(seg);
-    free_request(ri, hash);
+    send_reset(rx.seg);
+    free_request(ri, rx.hash);
     return Verdict::kDroppedInvalid;
   }
   // "fifth": no ACK, drop.
-  if (!seg.has(kAck)) {
+  if (!rx.seg.has(kAck)) {
     ++counters.TCPReqNoAckDrop;
     return Verdict::kDroppedInvalid;
   }
   // In window but past IRS+1: an earlier segment was lost. A request sock
   // keeps no out-of-order data, so re-ACK and let the peer retransmit.
-  if (seg.seq != rcv_nxt) {
+  if (rx.seg.seq != rcv_nxt) {
     ++counters.TCPReqOutOfOrderDrop;
-    send_request_ack(r, now);
+    send_request_ack(r, rx.now);
     return Verdict::kDroppedInvalid;
   }
 
@@ -146,18 +146,18 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const wire::Segment& seg,
   p.ts_offset = r.ts_offset;
   p.syn_window = r.snd_wnd;
   if (r.retransmits == 0 && !r.synack_resent) {
-    p.handshake_rtt = Time(static_cast<uint32_t>(now.count()) - r.synack_us);
+    p.handshake_rtt = Time(static_cast<uint32_t>(rx.now.count()) - r.synack_us);
   }
   uint32_t socket;
-  if (admit_child(p, seg, hash, now, &socket) == Admission::kQueued) {
-    free_request(ri, hash);
+  if (admit_child(p, rx, &socket) == Admission::kQueued) {
+    free_request(ri, rx.hash);
     return Verdict::kAccepted;
   }
   // Overflow: kDrop keeps the request sock so a SYN-ACK retransmission
   // makes the peer resend its ACK; kReset gives up now.
   if (listeners[r.listener].options.overflow == OverflowPolicy::kReset) {
-    send_reset(seg);
-    free_request(ri, hash);
+    send_reset(rx.seg);
+    free_request(ri, rx.hash);
   }
   return Verdict::kDroppedInvalid;
 }

@@ -7,9 +7,8 @@
 
 namespace tcpref::tcp {
 
-Admission Stack::Impl::admit_child(const ChildParams& p,
-                                   const wire::Segment& ack, uint64_t hash,
-                                   Time now, uint32_t* socket) {
+Admission Stack::Impl::admit_child(const ChildParams& p, const RxContext& rx,
+                                   uint32_t* socket) {
   Listener& L = listeners[p.listener];
   if (L.accept_queue.full(L.options.backlog)) {
     ++counters.ListenOverflows;
@@ -43,25 +42,25 @@ Admission Stack::Impl::admit_child(const ChildParams& p,
   c.adv_mss = advertised_mss(config, c.sockopt.max_segment);
   // RFC 9293 §3.10.7.4 SYN-RECEIVED → ESTABLISHED: SND.WND from this ACK
   // (scaled: RFC 7323 §2.2), SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
-  c.snd.wnd = static_cast<uint32_t>(ack.window) << c.snd.wscale;
+  c.snd.wnd = static_cast<uint32_t>(rx.seg.window) << c.snd.wscale;
   // RFC 5961 §5.2: MAX.SND.WND is the largest window ever received, the
   // SYN's (never scaled) included.
   c.snd.max_wnd = std::max<uint32_t>(c.snd.wnd, p.syn_window);
-  c.snd.wl1 = ack.seq;
-  c.snd.wl2 = ack.ack;
+  c.snd.wl1 = rx.seg.seq;
+  c.snd.wl2 = rx.seg.ack;
   c.rcv.adv = c.rcv.nxt + synack_window(config);
   c.start_transfer(config);
   if (p.handshake_rtt) c.snd.rtt.add_sample(*p.handshake_rtt);
   c.set_state(TcpState::kEstablished, counters);
   ++counters.PassiveOpens;
   slots[*s].hashed = true;
-  socket_index.insert(*s, hash);
+  socket_index.insert(*s, rx.hash);
   L.accept_queue.push(*s, slots);
   *socket = *s;
 
-  ConnectionEnv e = env(*s, now);
-  const ConnectionResult r = c.on_segment(ack, e);
-  handle_event(*s, r.event, now);
+  ConnectionEnv e = env(*s, rx.now);
+  const ConnectionResult r = c.on_segment(rx.seg, e);
+  handle_event(*s, r.event, rx.now);
   if (observer != nullptr) {
     observer->on_ready(ListenerId{p.listener}, ready::kAcceptable);
   }

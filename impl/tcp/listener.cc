@@ -7,45 +7,42 @@
 
 namespace tcpref::tcp {
 
-Verdict Stack::Impl::listener_segment(uint32_t l, const wire::Segment& seg,
-                                      const FourTuple& t, uint64_t hash,
-                                      Time now) {
+Verdict Stack::Impl::listener_segment(uint32_t l, const RxContext& rx) {
   using namespace wire::flags;
   // RFC 9293 §3.10.7.2 "first": a RST to a listener is ignored.
-  if (seg.has(kRst)) {
+  if (rx.seg.has(kRst)) {
     ++counters.InRsts;
     ++counters.TCPListenRstDrop;
     return Verdict::kDroppedInvalid;
   }
   // "second": any ACK in LISTEN is bad and draws <SEQ=SEG.ACK><CTL=RST> —
   // unless it is the ACK of a SYN cookie we sent (RFC 4987 §3.6).
-  if (seg.has(kAck)) {
+  if (rx.seg.has(kAck)) {
     const Listener& L = listeners[l];
-    if (!seg.has(kSyn) && L.options.syn_cookies != SynCookieMode::kOff &&
-        cookies_recent(L, now)) {
-      return cookie_ack(l, seg, t, hash, now);
+    if (!rx.seg.has(kSyn) && L.options.syn_cookies != SynCookieMode::kOff &&
+        cookies_recent(L, rx.now)) {
+      return cookie_ack(l, rx);
     }
-    send_reset(seg);
+    send_reset(rx.seg);
     return Verdict::kDroppedInvalid;
   }
-  if (!seg.has(kSyn)) {
+  if (!rx.seg.has(kSyn)) {
     ++counters.TCPListenNoFlagDrop;
     return Verdict::kDroppedInvalid;
   }
   // SYN+FIN is not a connection request anyone sends; Linux drops it too.
-  if (seg.has(kFin)) {
+  if (rx.seg.has(kFin)) {
     ++counters.TCPListenSynFinDrop;
     return Verdict::kDroppedInvalid;
   }
-  return conn_request(l, seg, t, hash, now, std::nullopt);
+  return conn_request(l, rx, std::nullopt);
 }
 
 bool Stack::Impl::cookies_recent(const Listener& l, Time now) const {
   return l.cookie_sent && now - l.last_cookie_sent < 2 * kCookieEpoch;
 }
 
-Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
-                                  const FourTuple& t, uint64_t hash, Time now,
+Verdict Stack::Impl::conn_request(uint32_t l, const RxContext& rx,
                                   std::optional<uint32_t> reopen_iss) {
   Listener& L = listeners[l];
   // Linux tcp_conn_request: while the accept queue is full, new SYNs are
@@ -56,7 +53,7 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
     return Verdict::kDroppedInvalid;
   }
   const uint16_t user_mss = L.options.socket.max_segment;
-  SynOptions o = negotiate(seg, config, user_mss);
+  SynOptions o = negotiate(rx.seg, config, user_mss);
   const bool syn_queue_full =
       L.syn_queue_length >= L.options.syn_queue_limit || requests.full();
   bool want_cookie = false;
@@ -79,26 +76,28 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
     if (!o.ts_ok) o = SynOptions{.mss = o.mss};
     const uint8_t index = SynCookies::mss_index(o.mss);
     const uint8_t bits = o.ts_ok ? SynCookies::ts_bits(o) : 0;
-    const uint32_t iss = cookies.make(t, seg.seq, index, o.ts_ok, bits, now);
+    const uint32_t iss =
+        cookies.make(rx.tuple, rx.seg.seq, index, o.ts_ok, bits, rx.now);
     const uint32_t tsval =
-        SynCookies::tsval(ts_clock(now), bits) + isn.ts_offset(t);
-    output.send(make_synack(config, t, iss, seg.seq, o, tsval, user_mss));
+        SynCookies::tsval(ts_clock(rx.now), bits) + isn.ts_offset(rx.tuple);
+    output.send(
+        make_synack(config, rx.tuple, iss, rx.seg.seq, o, tsval, user_mss));
     ++counters.SyncookiesSent;
     L.cookie_sent = true;
-    L.last_cookie_sent = now;
+    L.last_cookie_sent = rx.now;
     return Verdict::kAccepted;
   }
 
-  const IsnResult id = isn.generate(t, now);
+  const IsnResult id = isn.generate(rx.tuple, rx.now);
   // RFC 7413 §4.2.2: with TFO on, a valid cookie (or none needed) and a
   // free slot, the SYN makes a child at once; otherwise the SYN-ACK may
   // carry a cookie for next time and the handshake is the normal one.
   std::optional<wire::FastOpenCookie> tfo_cookie;
   if (L.options.fast_open.queue_length > 0) {
-    FastOpenDecision fo = fast_open_decide(l, seg, t);
+    FastOpenDecision fo = fast_open_decide(l, rx);
     if (fo.create_child) {
-      if (fast_open_child(l, seg, t, hash, o, reopen_iss.value_or(id.iss),
-                          id.ts_offset, fo.child_cookie, now)) {
+      if (fast_open_child(l, rx, o, reopen_iss.value_or(id.iss), id.ts_offset,
+                          fo.child_cookie)) {
         return Verdict::kAccepted;
       }
       ++counters.TCPFastOpenPassiveFail;
@@ -108,51 +107,51 @@ Verdict Stack::Impl::conn_request(uint32_t l, const wire::Segment& seg,
 
   const uint32_t r = *requests.allocate();  // !syn_queue_full: a slot is free
   RequestSock& rs = requests[r];
-  rs.tuple = t;
+  rs.tuple = rx.tuple;
   rs.iss = reopen_iss.value_or(id.iss);
-  rs.irs = seg.seq;
+  rs.irs = rx.seg.seq;
   rs.ts_recent = o.ts_recent;
   rs.ts_offset = id.ts_offset;
-  rs.synack_us = static_cast<uint32_t>(now.count());
+  rs.synack_us = static_cast<uint32_t>(rx.now.count());
   rs.mss = o.mss;
   rs.listener = static_cast<uint16_t>(l);
-  rs.snd_wnd = seg.window;
+  rs.snd_wnd = rx.seg.window;
   rs.snd_wscale = o.snd_wscale;
   rs.rcv_wscale = o.rcv_wscale;
   rs.options = pack_bits(o);
-  request_index.insert(r, hash);
-  request_timers.schedule(r, now + config.synack_initial_rto);
+  request_index.insert(r, rx.hash);
+  request_timers.schedule(r, rx.now + config.synack_initial_rto);
   ++L.syn_queue_length;
-  send_synack(rs, now, tfo_cookie);
+  send_synack(rs, rx.now, tfo_cookie);
   return Verdict::kAccepted;
 }
 
-Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
-                                const FourTuple& t, uint64_t hash, Time now) {
-  const uint32_t cookie = seg.ack - 1;
-  const uint32_t irs = seg.seq - 1;
-  const uint32_t ts_offset = isn.ts_offset(t);
+Verdict Stack::Impl::cookie_ack(uint32_t l, const RxContext& rx) {
+  const uint32_t cookie = rx.seg.ack - 1;
+  const uint32_t irs = rx.seg.seq - 1;
+  const uint32_t ts_offset = isn.ts_offset(rx.tuple);
   // A cookie made for a timestamped SYN needs the TSecr bits back; for any
   // other cookie a TSopt on the ACK is ignored (RFC 7323 §3.2).
   const bool ts = SynCookies::has_timestamps(cookie);
-  const bool ack_ts = seg.options.timestamps.has_value() && config.timestamps;
+  const bool ack_ts =
+      rx.seg.options.timestamps.has_value() && config.timestamps;
   const uint8_t bits =
-      ts && ack_ts
-          ? static_cast<uint8_t>((seg.options.timestamps->tsecr - ts_offset) &
-                                 kCookieTsBitsMask)
-          : 0;
+      ts && ack_ts ? static_cast<uint8_t>(
+                         (rx.seg.options.timestamps->tsecr - ts_offset) &
+                         kCookieTsBitsMask)
+                   : 0;
   const SynCookies::Result check =
       (ts && !ack_ts) ? SynCookies::Result{CookieCheck::kBadMac, 0}
-                      : cookies.check(t, irs, cookie, bits, now);
+                      : cookies.check(rx.tuple, irs, cookie, bits, rx.now);
   if (check.check != CookieCheck::kOk) {
     // A forged or stale cookie is an ACK in LISTEN: RST (RFC 9293 §3.10.7.2).
     ++counters.SyncookiesFailed;
-    send_reset(seg);
+    send_reset(rx.seg);
     return Verdict::kDroppedInvalid;
   }
   ++counters.SyncookiesRecv;
   ChildParams p;
-  p.tuple = t;
+  p.tuple = rx.tuple;
   p.listener = static_cast<uint16_t>(l);
   p.iss = cookie;
   p.irs = irs;
@@ -161,7 +160,7 @@ Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
                advertised_mss(config, listeners[l].options.socket.max_segment));
   if (ts) {
     p.options.ts_ok = true;
-    p.options.ts_recent = seg.options.timestamps->tsval;
+    p.options.ts_recent = rx.seg.options.timestamps->tsval;
     SynCookies::apply_ts_bits(bits, config, p.options);
   }
   p.ts_offset = ts_offset;
@@ -169,7 +168,7 @@ Verdict Stack::Impl::cookie_ack(uint32_t l, const wire::Segment& seg,
   // With the accept queue full a cookie ACK is dropped whatever the
   // overflow policy (Linux tcp_get_cookie_sock; the model's choice 4).
   uint32_t socket;
-  return admit_child(p, seg, hash, now, &socket) == Admission::kQueued
+  return admit_child(p, rx, &socket) == Admission::kQueued
              ? Verdict::kAccepted
              : Verdict::kDroppedInvalid;
 }

@@ -124,19 +124,20 @@ Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
   }
   const FourTuple t{{seg.dst_addr, seg.dst_port}, {seg.src_addr, seg.src_port}};
   const uint64_t hash = hasher(t);
+  const RxContext rx{seg, t, hash, now};
   // Lookup order (Linux __inet_lookup_skb): established/child, TIME-WAIT,
   // request sock, listener. A tuple lives in at most one of the tables.
   if (const uint32_t s = find_socket(t, hash); s != kNotFound) {
-    return socket_segment(s, seg, now);
+    return socket_segment(s, rx);
   }
   if (const uint32_t tw = find_time_wait(t, hash); tw != kNotFound) {
-    return time_wait_segment(tw, seg, t, hash, now);
+    return time_wait_segment(tw, rx);
   }
   if (const uint32_t r = find_request(t, hash); r != kNotFound) {
-    return request_segment(r, seg, hash, now);
+    return request_segment(r, rx);
   }
   if (const uint32_t l = find_listener(t.local); l != kNotFound) {
-    return listener_segment(l, seg, t, hash, now);
+    return listener_segment(l, rx);
   }
   return no_socket(seg);
 }
@@ -166,12 +167,11 @@ uint32_t Stack::Impl::find_listener(const Endpoint& local) const {
   return wildcard;
 }
 
-Verdict Stack::Impl::socket_segment(uint32_t s, const wire::Segment& seg,
-                                    Time now) {
-  ConnectionEnv e = env(s, now);
+Verdict Stack::Impl::socket_segment(uint32_t s, const RxContext& rx) {
+  ConnectionEnv e = env(s, rx.now);
   const uint32_t before = sockets[s].poll();
-  const ConnectionResult r = sockets[s].on_segment(seg, e);
-  handle_event(s, r.event, now);
+  const ConnectionResult r = sockets[s].on_segment(rx.seg, e);
+  handle_event(s, r.event, rx.now);
   if (sockets.in_use(s) && sockets[s].poll() != before) notify(s);
   return r.verdict;
 }

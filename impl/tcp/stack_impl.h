@@ -38,6 +38,15 @@ namespace tcpref::tcp {
 
 inline constexpr uint32_t kNotFound = FlowIndex::kNone;
 
+// One received segment and what the lookup learned about it: what every
+// per-state handler of the receive path takes.
+struct RxContext {
+  const wire::Segment& seg;
+  FourTuple tuple;  // local = the segment's destination
+  uint64_t hash;    // hasher(tuple)
+  Time now;
+};
+
 // What a new child starts from: a request sock or a validated cookie.
 struct ChildParams {
   FourTuple tuple;
@@ -94,7 +103,7 @@ struct Stack::Impl {
   uint32_t find_time_wait(const FourTuple& t, uint64_t hash) const;
   uint32_t find_request(const FourTuple& t, uint64_t hash) const;
   uint32_t find_listener(const Endpoint& local) const;
-  Verdict socket_segment(uint32_t s, const wire::Segment& seg, Time now);
+  Verdict socket_segment(uint32_t s, const RxContext& rx);
   void handle_event(uint32_t s, ConnectionEvent event, Time now);
   void sync_socket_timer(uint32_t s);
   // A fresh socket slot with its buffers from the arenas, or nullopt when
@@ -123,13 +132,10 @@ struct Stack::Impl {
   uint32_t next_ephemeral = 0;  // RFC 6056 §3.3.3 counter
 
   // listener.cc
-  Verdict listener_segment(uint32_t l, const wire::Segment& seg,
-                           const FourTuple& t, uint64_t hash, Time now);
-  Verdict conn_request(uint32_t l, const wire::Segment& seg, const FourTuple& t,
-                       uint64_t hash, Time now,
+  Verdict listener_segment(uint32_t l, const RxContext& rx);
+  Verdict conn_request(uint32_t l, const RxContext& rx,
                        std::optional<uint32_t> reopen_iss);  // TIME-WAIT
-  Verdict cookie_ack(uint32_t l, const wire::Segment& seg, const FourTuple& t,
-                     uint64_t hash, Time now);
+  Verdict cookie_ack(uint32_t l, const RxContext& rx);
   bool cookies_recent(const Listener& l, Time now) const;
 
   // fast_open.cc (Linux tcp_try_fastopen, tcp_fastopen_create_child)
@@ -141,22 +147,18 @@ struct Stack::Impl {
     std::optional<wire::FastOpenCookie> child_cookie;
     std::optional<wire::FastOpenCookie> cookie;
   };
-  FastOpenDecision fast_open_decide(uint32_t l, const wire::Segment& syn,
-                                    const FourTuple& t);
+  FastOpenDecision fast_open_decide(uint32_t l, const RxContext& rx);
   // Creates the TFO child and sends its SYN-ACK; false when no socket slot
   // is free (the SYN then gets a normal handshake).
-  bool fast_open_child(uint32_t l, const wire::Segment& syn, const FourTuple& t,
-                       uint64_t hash, const SynOptions& o, uint32_t iss,
-                       uint32_t ts_offset,
-                       const std::optional<wire::FastOpenCookie>& cookie,
-                       Time now);
+  bool fast_open_child(uint32_t l, const RxContext& rx, const SynOptions& o,
+                       uint32_t iss, uint32_t ts_offset,
+                       const std::optional<wire::FastOpenCookie>& cookie);
   // A TFO child that left SYN-RECEIVED (or is being freed) stops counting
   // against its listener's queue_length.
   void settle_fast_open(uint32_t s);
 
   // check_req.cc
-  Verdict request_segment(uint32_t r, const wire::Segment& seg, uint64_t hash,
-                          Time now);
+  Verdict request_segment(uint32_t r, const RxContext& rx);
   void send_synack(
       const RequestSock& r, Time now,
       const std::optional<wire::FastOpenCookie>& cookie = std::nullopt);
@@ -165,12 +167,12 @@ struct Stack::Impl {
   void free_request(uint32_t r, uint64_t hash);
 
   // child.cc
-  Admission admit_child(const ChildParams& p, const wire::Segment& ack,
-                        uint64_t hash, Time now, uint32_t* socket);
+  // `rx` is the handshake's ACK, for p.tuple.
+  Admission admit_child(const ChildParams& p, const RxContext& rx,
+                        uint32_t* socket);
 
   // time_wait.cc
-  Verdict time_wait_segment(uint32_t tw, const wire::Segment& seg,
-                            const FourTuple& t, uint64_t hash, Time now);
+  Verdict time_wait_segment(uint32_t tw, const RxContext& rx);
   void enter_time_wait(uint32_t s, Time now);
   void free_time_wait(uint32_t tw, uint64_t hash);
 };

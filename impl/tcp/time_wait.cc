@@ -58,12 +58,10 @@ void Stack::Impl::free_time_wait(uint32_t w, uint64_t hash) {
   time_waits.release(w);
 }
 
-Verdict Stack::Impl::time_wait_segment(uint32_t wi, const wire::Segment& seg,
-                                       const FourTuple& t, uint64_t hash,
-                                       Time now) {
+Verdict Stack::Impl::time_wait_segment(uint32_t wi, const RxContext& rx) {
   using namespace wire::flags;
   TimeWaitSock& w = time_waits[wi];
-  const bool rst = seg.has(kRst);
+  const bool rst = rx.seg.has(kRst);
 
   // RFC 6191 §2: a new SYN may reopen the connection if it is provably
   // newer: by timestamp when both incarnations use timestamps, otherwise by
@@ -71,37 +69,37 @@ Verdict Stack::Impl::time_wait_segment(uint32_t wi, const wire::Segment& seg,
   // handles the SYN as any other, except that a request sock gets an ISS
   // above the old SND.NXT. A SYN that cannot reopen (older, SYN+FIN, no
   // listener) draws an ACK (RFC 5961 §4.2; Linux TCP_TW_ACK).
-  if (seg.has(kSyn) && !rst && !seg.has(kAck)) {
+  if (rx.seg.has(kSyn) && !rst && !rx.seg.has(kAck)) {
     const bool by_timestamp =
-        w.ts_ok && config.timestamps && seg.options.timestamps.has_value();
+        w.ts_ok && config.timestamps && rx.seg.options.timestamps.has_value();
     const bool newer =
-        by_timestamp ? seq_after(seg.options.timestamps->tsval, w.ts_recent)
-                     : seq_after(seg.seq, w.rcv_nxt);
-    const uint32_t l = find_listener(t.local);
-    if (newer && !seg.has(kFin) && l != kNotFound) {
+        by_timestamp ? seq_after(rx.seg.options.timestamps->tsval, w.ts_recent)
+                     : seq_after(rx.seg.seq, w.rcv_nxt);
+    const uint32_t l = find_listener(rx.tuple.local);
+    if (newer && !rx.seg.has(kFin) && l != kNotFound) {
       const uint32_t iss = w.snd_nxt + kReopenIssGap;
-      free_time_wait(wi, hash);
+      free_time_wait(wi, rx.hash);
       ++counters.TCPTimeWaitReopen;
-      return conn_request(l, seg, t, hash, now, iss);
+      return conn_request(l, rx, iss);
     }
     ++counters.TCPTimeWaitSynDrop;
     ++counters.TCPTimeWaitAck;
-    output.send(time_wait_ack(w, now));
+    output.send(time_wait_ack(w, rx.now));
     return Verdict::kDroppedInvalid;
   }
   // RFC 7323 §5.3 R1 (PAWS) holds in TIME-WAIT too.
-  if (w.ts_ok && !rst && seg.options.timestamps &&
-      seq_before(seg.options.timestamps->tsval, w.ts_recent)) {
+  if (w.ts_ok && !rst && rx.seg.options.timestamps &&
+      seq_before(rx.seg.options.timestamps->tsval, w.ts_recent)) {
     ++counters.PAWSEstab;
-    output.send(time_wait_ack(w, now));
+    output.send(time_wait_ack(w, rx.now));
     return Verdict::kDroppedInvalid;
   }
   if (rst) {
     ++counters.InRsts;
     // RFC 1337 §3 (TIME-WAIT assassination): by default a RST does not end
     // TIME-WAIT. Without that fix, only an exact RST (RFC 5961 §3.2) does.
-    if (!config.rfc1337 && seg.seq == w.rcv_nxt) {
-      free_time_wait(wi, hash);
+    if (!config.rfc1337 && rx.seg.seq == w.rcv_nxt) {
+      free_time_wait(wi, rx.hash);
       return Verdict::kAccepted;
     }
     ++counters.TCPTimeWaitRstDrop;
@@ -109,17 +107,17 @@ Verdict Stack::Impl::time_wait_segment(uint32_t wi, const wire::Segment& seg,
   }
   // A bare in-sequence ACK (e.g. a duplicate of the peer's last ACK) needs
   // no answer.
-  if (!seg.has(kFin) && !seg.has(kSyn) && seg.payload.empty() &&
-      seg.seq == w.rcv_nxt) {
+  if (!rx.seg.has(kFin) && !rx.seg.has(kSyn) && rx.seg.payload.empty() &&
+      rx.seg.seq == w.rcv_nxt) {
     return Verdict::kAccepted;
   }
   // RFC 9293 §3.10.7.4 TIME-WAIT: a retransmitted FIN is acknowledged and
   // restarts the 2·MSL timeout; anything else gets an ACK.
-  if (seg.has(kFin)) {
-    time_wait_timers.schedule(wi, now + config.time_wait_duration);
+  if (rx.seg.has(kFin)) {
+    time_wait_timers.schedule(wi, rx.now + config.time_wait_duration);
   }
   ++counters.TCPTimeWaitAck;
-  output.send(time_wait_ack(w, now));
+  output.send(time_wait_ack(w, rx.now));
   return Verdict::kAccepted;
 }
 
