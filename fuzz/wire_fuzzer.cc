@@ -1,12 +1,15 @@
-// Fuzzes the IPv4 + TCP parser (impl/wire parse_packet) with checksums
+// Fuzzes the IPv4/IPv6 + TCP parser (impl/wire parse_packet) with checksums
 // verified and ignored. On success the segment must lie inside the input,
-// re-emit, and re-parse to itself.
+// re-emit, and re-parse to itself. IPv6 inputs are mostly mutated through
+// their extension-header chain (fuzz/ipv6_mutator.h), which keeps lengths
+// and the TCP checksum consistent.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "fuzz/ipv6_mutator.h"
 #include "impl/wire/segment.h"
 
 namespace {
@@ -54,4 +57,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(verified.segment == unverified.segment);
   }
   return 0;
+}
+
+// libFuzzer's own mutator; weak so the replay test (no libFuzzer) links.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size)
+    __attribute__((weak));
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size,
+                                          size_t max_size, unsigned int seed) {
+  // Three IPv6 mutants in four are structural; the rest, and IPv4, go
+  // through libFuzzer's byte-level mutations.
+  if (seed % 4 != 0) {
+    const size_t n =
+        tcpref::fuzz::mutate_ipv6_packet(data, size, max_size, seed);
+    if (n != 0) return n;
+  }
+  if (LLVMFuzzerMutate == nullptr) return size;
+  return LLVMFuzzerMutate(data, size, max_size);
 }

@@ -106,6 +106,56 @@ def ipv4(payload, src=CLIENT, dst=SERVER, proto=6, ttl=64, ident=0x1234,
     return hdr + payload
 
 
+CLIENT6 = bytes.fromhex("20010002000000000000000000000001")  # 2001:2::1
+SERVER6 = bytes.fromhex("20010002000000000000000000000002")  # 2001:2::2
+
+
+def tcp6(sport, dport, seq, ack, flags, window, opts=b"", payload=b"",
+         src=CLIENT6, dst=SERVER6, csum_v4_style=False):
+    """A TCP segment with its checksum over the RFC 8200 §8.1 pseudo-header
+    (or, to make a wrong one, over a 12-byte IPv4-style one)."""
+    seg = tcp(sport, dport, seq, ack, flags, window, opts, payload,
+              src=bytes(4), dst=bytes(4))
+    seg = seg[:16] + b"\0\0" + seg[18:]
+    if csum_v4_style:
+        pseudo = src[:4] + dst[:4] + struct.pack("!BBH", 0, 6, len(seg))
+    else:
+        pseudo = src + dst + struct.pack("!I", len(seg)) + bytes([0, 0, 0, 6])
+    return seg[:16] + struct.pack("!H", csum(pseudo + seg)) + seg[18:]
+
+
+def ipv6(payload, src=CLIENT6, dst=SERVER6, next_header=6, hop_limit=64,
+         tclass=0, flow=0, payload_length=None, ext=b"", first=None):
+    """An IPv6 packet; `ext` (extension headers) goes before `payload` and
+    `first` is then the fixed header's Next Header."""
+    body = ext + payload
+    if payload_length is None:
+        payload_length = len(body)
+    nh = next_header if first is None else first
+    return struct.pack("!IHBB", 6 << 28 | tclass << 20 | flow, payload_length,
+                       nh, hop_limit) + src + dst + body
+
+
+def opts_hdr(next_header, options=b""):
+    """Hop-by-Hop or Destination Options with `options`, padded to 8n."""
+    pad = (8 - (2 + len(options)) % 8) % 8
+    if pad == 1:
+        options += b"\0"
+    elif pad:
+        options += bytes([1, pad - 2]) + bytes(pad - 2)
+    return bytes([next_header, (2 + len(options)) // 8 - 1]) + options
+
+
+def routing_hdr(next_header, rtype, segments_left):
+    return bytes([next_header, 2, rtype, segments_left, 0, 0, 0, 0]) + \
+        SERVER6
+
+
+def fragment_hdr(next_header, offset=0, more=False, ident=0x12345678):
+    return struct.pack("!BBHI", next_header, 0, offset << 3 | int(more),
+                       ident)
+
+
 def flip(data: bytes, index: int, mask: int = 0x01) -> bytes:
     b = bytearray(data)
     b[index] ^= mask
@@ -155,7 +205,7 @@ def wire_seeds():
     yield "None-link_padding", syn + bytes(6)
 
     yield "IpTruncated-19_bytes", syn[:19]
-    yield "IpBadVersion-v6", ipv4(tcp(1, 2, 3, 4, ACK, 5), version=6)
+    yield "IpBadVersion-v5", ipv4(tcp(1, 2, 3, 4, ACK, 5), version=5)
     yield "IpBadIhl-ihl4", ipv4(tcp(1, 2, 3, 4, ACK, 5), ihl=4)
     yield "IpBadIhl-ihl15_short", ipv4(b"", ihl=15)
     yield "IpBadTotalLength-too_long", ipv4(tcp(1, 2, 3, 4, ACK, 5),
@@ -417,6 +467,76 @@ def model_diff_seeds():
         f.MD_ACCEPT).step(f.MD_CLOSE).bytes()
 
 
+def wire6_seeds():
+    """IPv6 (RFC 8200): the fixed header, each extension header kind and
+    each rejection of the walk. In wire_fuzzer's corpus."""
+    syn = tcp6(40000, 80, 0x01020304, 0, SYN, 64800, LINUX_SYN)
+    ack = tcp6(40000, 80, 0x01020305, 0xA0B0C0D1, ACK, 502, TS_ONLY)
+    TCP, HBH, RT, FRAG, DST = 6, 0, 43, 44, 60
+    yield "None-v6_syn", ipv6(syn, tclass=0x02, flow=0x54321)
+    yield "None-v6_synack", ipv6(
+        tcp6(80, 40000, 0xA0B0C0D0, 0x01020305, SYN | ACK, 64800,
+             LINUX_SYNACK, src=SERVER6, dst=CLIENT6), src=SERVER6,
+        dst=CLIENT6)
+    yield "None-v6_data", ipv6(tcp6(40000, 80, 0x01020305, 0xA0B0C0D1,
+                                    PSH | ACK, 502, TS_ONLY,
+                                    b"GET / HTTP/1.1\r\n\r\n"))
+    yield "None-v6_link_padding", ipv6(ack) + bytes(4)
+    router_alert = bytes([5, 2, 0, 0])
+    yield "None-v6_hop_by_hop", ipv6(ack, first=HBH,
+                                     ext=opts_hdr(TCP, router_alert))
+    yield "None-v6_dst_options_skip", ipv6(
+        ack, first=DST, ext=opts_hdr(TCP, bytes([0x1e, 3, 1, 2, 3])))
+    yield "None-v6_routing_sl0", ipv6(ack, first=RT,
+                                      ext=routing_hdr(TCP, 4, 0))
+    yield "None-v6_atomic_fragment", ipv6(ack, first=FRAG,
+                                          ext=fragment_hdr(TCP))
+    yield "None-v6_full_chain", ipv6(
+        ack, first=HBH,
+        ext=opts_hdr(DST, router_alert) + opts_hdr(RT) +
+        routing_hdr(FRAG, 0, 0) + fragment_hdr(DST) + opts_hdr(TCP))
+
+    yield "Ip6Truncated-39_bytes", ipv6(syn)[:39]
+    yield "Ip6BadPayloadLength-too_long", ipv6(syn, payload_length=len(syn) + 1)
+    yield "Ip6ExtensionTruncated-hdr_ext_len", ipv6(
+        ack, first=DST, ext=bytes([TCP, 200]) + bytes([1, 4, 0, 0, 0, 0]))
+    yield "Ip6ExtensionTruncated-short", ipv6(b"", first=FRAG,
+                                              ext=fragment_hdr(TCP)[:6])
+    yield "Ip6HopByHopNotFirst-after_dst_options", ipv6(
+        ack, first=DST, ext=opts_hdr(HBH) + opts_hdr(TCP))
+    yield "Ip6TooManyExtensions-nine_dst_options", ipv6(
+        ack, first=DST, ext=opts_hdr(DST) * 8 + opts_hdr(TCP))
+    yield "Ip6BadOption-padn_not_zero", ipv6(
+        ack, first=DST, ext=bytes([TCP, 0, 1, 4, 0, 0, 0, 1]))
+    yield "Ip6BadOption-padding_run_8", ipv6(
+        ack, first=HBH, ext=bytes([TCP, 1, 1, 12]) + bytes(12))
+    yield "Ip6BadOption-past_end", ipv6(
+        ack, first=DST, ext=bytes([TCP, 0, 0x1e, 9, 0, 0, 0, 0]))
+    yield "Ip6UnknownOption-action_10", ipv6(
+        ack, first=DST, ext=opts_hdr(TCP, bytes([0x80, 2, 0, 0])))
+    yield "Ip6UnknownOption-jumbo", ipv6(
+        ack, first=HBH, ext=opts_hdr(TCP, bytes([0xc2, 4, 0, 1, 0, 0])))
+    yield "Ip6RoutingSegmentsLeft-srh", ipv6(ack, first=RT,
+                                             ext=routing_hdr(TCP, 4, 1))
+    yield "IpFragment-v6_first", ipv6(ack, first=FRAG,
+                                      ext=fragment_hdr(TCP, 0, True))
+    yield "IpFragment-v6_last", ipv6(ack, first=FRAG,
+                                     ext=fragment_hdr(TCP, 185, False))
+    yield "Ip6UnsupportedExtension-esp", ipv6(bytes(16), next_header=50)
+    yield "Ip6UnsupportedExtension-ah", ipv6(ack, first=DST,
+                                             ext=opts_hdr(51) + bytes(16))
+    yield "NotTcp-v6_icmpv6", ipv6(bytes([128, 0, 0, 0, 0, 1, 0, 1]),
+                                   next_header=58)
+    yield "NotTcp-v6_no_next_header", ipv6(b"", next_header=59)
+    yield "TcpTruncated-v6_12_bytes", ipv6(ack[:12])
+    yield "TcpBadChecksum-v6_payload_flipped", flip(
+        ipv6(tcp6(1, 2, 3, 4, PSH | ACK, 5, payload=b"data")), 63)
+    yield "TcpBadChecksum-v6_ipv4_pseudo_header", ipv6(
+        tcp6(1, 2, 3, 4, ACK, 5, csum_v4_style=True))
+    yield "TcpBadOptions-v6_zero_length", ipv6(
+        tcp6(1, 2, 3, 4, SYN, 5, bytes([2, 0, 1, 1])))
+
+
 def write(out: pathlib.Path, name: str, seeds):
     d = out / name
     if d.exists():
@@ -441,7 +561,8 @@ def main():
     converted = {}
     for fuzzer, fname, data in kernel_pcaps.seeds(args.pcaps):
         converted.setdefault(fuzzer, []).append((fname, data))
-    for name, hand in (("wire_fuzzer", wire_seeds()),
+    for name, hand in (("wire_fuzzer", list(wire_seeds()) +
+                        list(wire6_seeds())),
                        ("options_fuzzer", options_seeds()),
                        ("packet_fuzzer", packet_seeds()),
                        ("handshake_fuzzer", handshake_seeds()),

@@ -24,10 +24,16 @@ bool contains(std::span<const std::string_view> list, std::string_view name) {
 }  // namespace
 
 std::string_view counter_group(std::string_view counter) {
-  if (counter == "InAddrErrors") return "Ip";  // RFC 4293 ipInAddrErrors
+  if (counter == "InAddrErrors") return "Ip";    // RFC 4293 ipInAddrErrors
+  if (counter.starts_with("Ip6")) return "Ip6";  // Linux /proc/net/snmp6
   if (contains(kTcpMib, counter)) return "Tcp";
   if (contains(kTcprefOnly, counter)) return "Tcpref";
   return "TcpExt";
+}
+
+std::string_view counter_name(std::string_view counter) {
+  const std::string_view group = counter_group(counter);
+  return group == "Ip6" ? counter.substr(group.size()) : counter;
 }
 
 MetricKind counter_kind(std::string_view counter) {

@@ -12,8 +12,8 @@ namespace tcpref::server {
 enum class MetricKind : uint8_t { kCounter, kGauge };
 
 struct Metric {
-  // nstat's group: "Tcp" (RFC 4022 MIB), "Ip", "TcpExt" (Linux extensions),
-  // "Tcpref" (tcpref's own: server, TUN, impairment).
+  // nstat's group: "Tcp" (RFC 4022 MIB), "Ip", "Ip6", "TcpExt" (Linux
+  // extensions), "Tcpref" (tcpref's own: server, TUN, impairment).
   std::string_view group;
   std::string_view name;  // e.g. "ListenOverflows"
   MetricKind kind = MetricKind::kCounter;
@@ -22,6 +22,9 @@ struct Metric {
 
 // Which group a tcp::Counters name belongs to, as nstat would show it.
 [[nodiscard]] std::string_view counter_group(std::string_view counter);
+// The name under that group: the counter's own, less an "Ip6" prefix that
+// is the group (Ip6InHdrErrors → Ip6 + InHdrErrors, as nstat prints it).
+[[nodiscard]] std::string_view counter_name(std::string_view counter);
 // Counters that measure a current amount (CurrEstab), not a running total.
 [[nodiscard]] MetricKind counter_kind(std::string_view counter);
 

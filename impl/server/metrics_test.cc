@@ -21,6 +21,10 @@ TEST(CounterGroup, FollowsLinuxNaming) {
   EXPECT_EQ(counter_group("SyncookiesSent"), "TcpExt");
   EXPECT_EQ(counter_group("NoSocket"), "Tcpref");
   EXPECT_EQ(counter_group("InAddrErrors"), "Ip");
+  EXPECT_EQ(counter_group("Ip6InHdrErrors"), "Ip6");
+  EXPECT_EQ(counter_name("Ip6InHdrErrors"), "InHdrErrors");
+  EXPECT_EQ(counter_name("InAddrErrors"), "InAddrErrors");
+  EXPECT_EQ(counter_name("ListenOverflows"), "ListenOverflows");
   EXPECT_EQ(counter_kind("CurrEstab"), MetricKind::kGauge);
   EXPECT_EQ(counter_kind("InSegs"), MetricKind::kCounter);
 }

@@ -34,7 +34,8 @@ Snapshot& Snapshot::operator+=(const Snapshot& o) {
 std::vector<Metric> to_metrics(const Snapshot& s) {
   std::vector<Metric> m;
   s.counters.for_each([&](std::string_view name, uint64_t value) {
-    m.push_back({counter_group(name), name, counter_kind(name), value});
+    m.push_back(
+        {counter_group(name), counter_name(name), counter_kind(name), value});
   });
   using K = MetricKind;
   const Metric own[] = {

@@ -45,6 +45,10 @@ namespace tcpref::tcp {
   X(TCPAbortOnClose)         \
   X(NoSocket)                \
   X(InAddrErrors)            \
+  X(Ip6InHdrErrors)          \
+  X(Ip6InTruncatedPkts)      \
+  X(Ip6InUnknownProtos)      \
+  X(Ip6ReasmFails)           \
   X(EmbryonicRsts)           \
   X(TCPListenRstDrop)        \
   X(TCPListenSynFinDrop)     \

@@ -110,14 +110,18 @@ Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
       case wire::ParseError::kTcpBadOptions:
         ++counters.InErrs;
         break;
-      default:  // IPv4-level rejection: not a TCP segment at all
+      default:  // IP-level rejection: not a TCP segment at all
+        if ((packet[0] >> 4) == 6) count_ipv6_rejection(p.error);
         break;
     }
     return Verdict::kDroppedMalformed;
   }
   ++counters.InSegs;
   const wire::Segment& seg = p.segment;
-  if (bad_address(seg.src_addr) || bad_address(seg.dst_addr) ||
+  // IPv6 segments parse (impl/wire) but the tables hold IPv4 4-tuples until
+  // they take both families: until then an IPv6 segment is an address the
+  // stack does not serve.
+  if (seg.is_v6() || bad_address(seg.src_addr) || bad_address(seg.dst_addr) ||
       seg.src_port == 0 || seg.dst_port == 0) {
     ++counters.InAddrErrors;
     return Verdict::kDroppedMalformed;
@@ -140,6 +144,26 @@ Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
     return listener_segment(l, rx);
   }
   return no_socket(seg);
+}
+
+void Stack::Impl::count_ipv6_rejection(wire::ParseError e) {
+  // Linux's IPv6 MIB (/proc/net/snmp6): ipv6_rcv and the extension-header
+  // handlers count these before TCP sees the packet.
+  switch (e) {
+    case wire::ParseError::kIp6BadPayloadLength:
+      ++counters.Ip6InTruncatedPkts;
+      return;
+    case wire::ParseError::kIpFragment:
+      ++counters.Ip6ReasmFails;  // no reassembly: every fragment fails
+      return;
+    case wire::ParseError::kNotTcp:
+    case wire::ParseError::kIp6UnsupportedExtension:
+      ++counters.Ip6InUnknownProtos;
+      return;
+    default:  // fixed header, extension headers, options
+      ++counters.Ip6InHdrErrors;
+      return;
+  }
 }
 
 uint32_t Stack::Impl::find_socket(const FourTuple& t, uint64_t hash) const {

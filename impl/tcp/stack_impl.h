@@ -99,6 +99,7 @@ struct Stack::Impl {
 
   // stack.cc
   Verdict receive(std::span<const uint8_t> packet, Time now);
+  void count_ipv6_rejection(wire::ParseError e);
   uint32_t find_socket(const FourTuple& t, uint64_t hash) const;
   uint32_t find_time_wait(const FourTuple& t, uint64_t hash) const;
   uint32_t find_request(const FourTuple& t, uint64_t hash) const;

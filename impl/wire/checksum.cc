@@ -43,12 +43,20 @@ uint32_t pseudo_header_sum(uint32_t src_addr, uint32_t dst_addr,
   return fold16(acc);
 }
 
+uint32_t pseudo_header_sum(const Ipv6Bytes& src_addr, const Ipv6Bytes& dst_addr,
+                           uint8_t next_header, uint32_t upper_layer_length) {
+  // RFC 8200 §8.1: source, destination, length (32 bits), zero, next header.
+  uint64_t acc = checksum_add(checksum_add(0, src_addr), dst_addr);
+  acc += (upper_layer_length >> 16) + (upper_layer_length & 0xffff);
+  acc += next_header;
+  return fold16(acc);
+}
+
 namespace {
 
-uint32_t tcp_sum(uint32_t src_addr, uint32_t dst_addr,
-                 std::span<const uint8_t> segment, bool include_field) {
-  const uint32_t pseudo = pseudo_header_sum(
-      src_addr, dst_addr, kTcpProtocol, static_cast<uint16_t>(segment.size()));
+// The sum over `pseudo` + the segment, its checksum field included or not.
+uint32_t tcp_sum(uint32_t pseudo, std::span<const uint8_t> segment,
+                 bool include_field) {
   if (include_field || segment.size() < kTcpChecksumOffset + 2) {
     return checksum_add(pseudo, segment);
   }
@@ -56,18 +64,45 @@ uint32_t tcp_sum(uint32_t src_addr, uint32_t dst_addr,
   return checksum_add(head, segment.subspan(kTcpChecksumOffset + 2));
 }
 
+uint32_t pseudo4(uint32_t src_addr, uint32_t dst_addr,
+                 std::span<const uint8_t> segment) {
+  return pseudo_header_sum(src_addr, dst_addr, kTcpProtocol,
+                           static_cast<uint16_t>(segment.size()));
+}
+
+uint32_t pseudo6(const Ipv6Bytes& src_addr, const Ipv6Bytes& dst_addr,
+                 std::span<const uint8_t> segment) {
+  return pseudo_header_sum(src_addr, dst_addr, kTcpProtocol,
+                           static_cast<uint32_t>(segment.size()));
+}
+
 }  // namespace
 
 uint16_t tcp_checksum(uint32_t src_addr, uint32_t dst_addr,
                       std::span<const uint8_t> segment) {
-  return checksum_fold(tcp_sum(src_addr, dst_addr, segment, false));
+  return checksum_fold(
+      tcp_sum(pseudo4(src_addr, dst_addr, segment), segment, false));
 }
 
+// Summing the stored field too gives 0xffff (−0) for either representation
+// of a zero checksum (RFC 1624 §3), so the _ok checks accept 0x0000 and
+// 0xffff.
 bool tcp_checksum_ok(uint32_t src_addr, uint32_t dst_addr,
                      std::span<const uint8_t> segment) {
-  // Summing the stored field too gives 0xffff (−0) for either representation
-  // of a zero checksum (RFC 1624 §3), so this accepts 0x0000 and 0xffff.
-  return checksum_fold(tcp_sum(src_addr, dst_addr, segment, true)) == 0;
+  return checksum_fold(
+             tcp_sum(pseudo4(src_addr, dst_addr, segment), segment, true)) == 0;
+}
+
+uint16_t tcp_checksum(const Ipv6Bytes& src_addr, const Ipv6Bytes& dst_addr,
+                      std::span<const uint8_t> segment) {
+  return checksum_fold(
+      tcp_sum(pseudo6(src_addr, dst_addr, segment), segment, false));
+}
+
+bool tcp_checksum_ok(const Ipv6Bytes& src_addr, const Ipv6Bytes& dst_addr,
+                     std::span<const uint8_t> segment) {
+  return checksum_fold(
+             tcp_sum(pseudo6(src_addr, dst_addr, segment), segment, true)) == 0;
 }
 
 uint16_t checksum_update16(uint16_t old_checksum, uint16_t old_value,

@@ -1,9 +1,11 @@
 // The Internet checksum (RFC 1071) with the IPv4 pseudo-header (RFC 9293 §3.1)
-// and incremental update (RFC 1624).
+// or the IPv6 one (RFC 8200 §8.1), and incremental update (RFC 1624).
 #pragma once
 
 #include <cstdint>
 #include <span>
+
+#include "impl/wire/ip_address.h"
 
 namespace tcpref::wire {
 
@@ -31,6 +33,22 @@ namespace tcpref::wire {
 
 // True when the segment's stored checksum verifies (sums to 0xffff).
 [[nodiscard]] bool tcp_checksum_ok(uint32_t src_addr, uint32_t dst_addr,
+                                   std::span<const uint8_t> segment);
+
+// IPv6 (RFC 8200 §8.1): the pseudo-header has both 16-byte addresses, a
+// 32-bit Upper-Layer Packet Length (the payload length less the extension
+// headers before TCP), three zero bytes and the Next Header value. The
+// destination is the final one; parse_packet accepts no Routing header
+// with segments left, so that is the header's own.
+[[nodiscard]] uint32_t pseudo_header_sum(const Ipv6Bytes& src_addr,
+                                         const Ipv6Bytes& dst_addr,
+                                         uint8_t next_header,
+                                         uint32_t upper_layer_length);
+[[nodiscard]] uint16_t tcp_checksum(const Ipv6Bytes& src_addr,
+                                    const Ipv6Bytes& dst_addr,
+                                    std::span<const uint8_t> segment);
+[[nodiscard]] bool tcp_checksum_ok(const Ipv6Bytes& src_addr,
+                                   const Ipv6Bytes& dst_addr,
                                    std::span<const uint8_t> segment);
 
 // RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') when a 16-bit field changes m → m'.

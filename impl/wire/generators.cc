@@ -79,6 +79,21 @@ rc::Gen<Segment> gen_segment_headers() {
   });
 }
 
+rc::Gen<Segment> gen_segment6_headers() {
+  return rc::gen::exec([] {
+    Segment s = *gen_segment_headers();
+    s.ip_version = 6;
+    s.src_addr = 0;
+    s.dst_addr = 0;
+    s.ip_id = 0;
+    s.dont_fragment = true;
+    for (uint8_t& b : s.src6) b = any<uint8_t>();
+    for (uint8_t& b : s.dst6) b = any<uint8_t>();
+    s.flow_label = any<uint32_t>() & 0xfffff;
+    return s;
+  });
+}
+
 rc::Gen<std::vector<uint8_t>> gen_payload(size_t max) {
   return rc::gen::exec([max] {
     const size_t n = *rc::gen::inRange<size_t>(0, max + 1);
@@ -106,14 +121,34 @@ std::ostream& operator<<(std::ostream& os, const TcpOptions& o) {
   return os << " }";
 }
 
+namespace {
+void print_v6(std::ostream& os, const Ipv6Bytes& a) {
+  const auto flags = os.flags();
+  os << std::hex;
+  for (size_t i = 0; i < a.size(); i += 2) {
+    os << (i ? ":" : "[") << (unsigned{a[i]} << 8 | a[i + 1]);
+  }
+  os.flags(flags);
+  os << "]";
+}
+}  // namespace
+
 std::ostream& operator<<(std::ostream& os, const Segment& s) {
-  return os << "{ " << s.src_addr << ":" << s.src_port << " > " << s.dst_addr
-            << ":" << s.dst_port << " tos=" << int{s.tos}
-            << " ttl=" << int{s.ttl} << " id=" << s.ip_id
-            << " df=" << s.dont_fragment << " seq=" << s.seq << " ack=" << s.ack
-            << " flags=" << int{s.flags} << " win=" << s.window
-            << " urg=" << s.urgent << " options=" << s.options
-            << " payload=" << s.payload.size() << "B }";
+  os << "{ ";
+  if (s.is_v6()) {
+    print_v6(os, s.src6);
+    os << ":" << s.src_port << " > ";
+    print_v6(os, s.dst6);
+    os << ":" << s.dst_port << " flow=" << s.flow_label;
+  } else {
+    os << s.src_addr << ":" << s.src_port << " > " << s.dst_addr << ":"
+       << s.dst_port << " id=" << s.ip_id << " df=" << s.dont_fragment;
+  }
+  return os << " tos=" << int{s.tos} << " ttl=" << int{s.ttl}
+            << " seq=" << s.seq << " ack=" << s.ack << " flags=" << int{s.flags}
+            << " win=" << s.window << " urg=" << s.urgent
+            << " options=" << s.options << " payload=" << s.payload.size()
+            << "B }";
 }
 
 }  // namespace tcpref::wire

@@ -23,6 +23,10 @@ namespace tcpref::wire {
 // is empty: a test attaches bytes it owns (a Segment only views its payload).
 [[nodiscard]] rc::Gen<Segment> gen_segment_headers();
 
+// The same over IPv6 (ip_version 6, arbitrary addresses, traffic class,
+// flow label and hop limit).
+[[nodiscard]] rc::Gen<Segment> gen_segment6_headers();
+
 // Payload bytes, up to `max` long.
 [[nodiscard]] rc::Gen<std::vector<uint8_t>> gen_payload(size_t max);
 

@@ -30,6 +30,24 @@ std::string_view to_string(ParseError e) {
       return "TcpBadChecksum";
     case ParseError::kTcpBadOptions:
       return "TcpBadOptions";
+    case ParseError::kIp6Truncated:
+      return "Ip6Truncated";
+    case ParseError::kIp6BadPayloadLength:
+      return "Ip6BadPayloadLength";
+    case ParseError::kIp6ExtensionTruncated:
+      return "Ip6ExtensionTruncated";
+    case ParseError::kIp6HopByHopNotFirst:
+      return "Ip6HopByHopNotFirst";
+    case ParseError::kIp6TooManyExtensions:
+      return "Ip6TooManyExtensions";
+    case ParseError::kIp6BadOption:
+      return "Ip6BadOption";
+    case ParseError::kIp6UnknownOption:
+      return "Ip6UnknownOption";
+    case ParseError::kIp6RoutingSegmentsLeft:
+      return "Ip6RoutingSegmentsLeft";
+    case ParseError::kIp6UnsupportedExtension:
+      return "Ip6UnsupportedExtension";
     case ParseError::kCount:
       break;
   }

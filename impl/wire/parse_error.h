@@ -9,8 +9,8 @@ namespace tcpref::wire {
 
 enum class ParseError : uint8_t {
   kNone = 0,
-  kIpTruncated,           // fewer than 20 bytes
-  kIpBadVersion,          // version ≠ 4
+  kIpTruncated,           // fewer than 20 bytes (IPv4) or no version byte
+  kIpBadVersion,          // version neither 4 nor 6
   kIpBadIhl,              // IHL < 5 or IHL·4 > buffer
   kIpBadTotalLength,      // total length < IHL·4 or > buffer
   kIpBadChecksum,         // IPv4 header checksum fails
@@ -21,6 +21,16 @@ enum class ParseError : uint8_t {
   kTcpDataOffsetPastEnd,  // doff·4 > TCP length
   kTcpBadChecksum,
   kTcpBadOptions,  // see OptionsError
+  // IPv6 (RFC 8200); kIpBadVersion, kIpFragment and kNotTcp apply too.
+  kIp6Truncated,             // fewer than 40 bytes
+  kIp6BadPayloadLength,      // 40 + payload length > buffer
+  kIp6ExtensionTruncated,    // an extension header runs past the payload
+  kIp6HopByHopNotFirst,      // Hop-by-Hop Options not right after the header
+  kIp6TooManyExtensions,     // more than kMaxExtensionHeaders
+  kIp6BadOption,             // malformed option TLV, padding or option count
+  kIp6UnknownOption,         // unrecognised option whose action says discard
+  kIp6RoutingSegmentsLeft,   // Routing header with Segments Left ≠ 0
+  kIp6UnsupportedExtension,  // AH, ESP, Mobility, HIP, Shim6, 253, 254
   kCount,
 };
 

@@ -47,4 +47,10 @@ void fill_tcp_checksum(uint32_t src_addr, uint32_t dst_addr,
              tcp_checksum(src_addr, dst_addr, segment));
 }
 
+void fill_tcp_checksum(const Ipv6Bytes& src_addr, const Ipv6Bytes& dst_addr,
+                       std::span<uint8_t> segment) {
+  store_be16(segment, kChecksumOffset,
+             tcp_checksum(src_addr, dst_addr, segment));
+}
+
 }  // namespace tcpref::wire

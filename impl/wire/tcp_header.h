@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "impl/wire/ip_address.h"
 #include "impl/wire/parse_error.h"
 
 namespace tcpref::wire {
@@ -80,6 +81,9 @@ void write_tcp_header(const TcpHeader& header,
 // then payload) into the segment's checksum field. `segment` holds at least
 // the fixed header.
 void fill_tcp_checksum(uint32_t src_addr, uint32_t dst_addr,
+                       std::span<uint8_t> segment);
+// The same with the IPv6 pseudo-header (RFC 8200 §8.1).
+void fill_tcp_checksum(const Ipv6Bytes& src_addr, const Ipv6Bytes& dst_addr,
                        std::span<uint8_t> segment);
 
 }  // namespace tcpref::wire
