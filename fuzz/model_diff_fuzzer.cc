@@ -13,8 +13,8 @@
 #include <span>
 
 #include "fuzz/model_diff_input.h"
-#include "refinement/driver.h"
 #include "impl/tcp/testing_hooks.h"
+#include "refinement/driver.h"
 
 namespace {
 

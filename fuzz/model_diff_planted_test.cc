@@ -1,8 +1,8 @@
 // The differential oracle must catch a real impl bug: with the planted bug
 // of impl/tcp/testing_hooks.h on (a request sock takes SEG.ACK = ISS+2 for
 // ISS+1), the handshake seeds of model_diff_fuzzer's corpus that go through
-// a request sock must diverge at the final ACK, and without it none may. Also checks fuzz/tools/fdp.py
-// encodes what model_diff_input.cc decodes.
+// a request sock must diverge at the final ACK, and without it none may. Also
+// checks fuzz/tools/fdp.py encodes what model_diff_input.cc decodes.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "fuzz/model_diff_input.h"
-#include "refinement/driver.h"
 #include "impl/tcp/testing_hooks.h"
+#include "refinement/driver.h"
 
 namespace tcpref::fuzz {
 namespace {
@@ -64,8 +64,7 @@ TEST(ModelDiffPlanted, HandshakeDivergesAtTheFinalAckOnlyWithTheBug) {
       refinement::standard_configs();
   ASSERT_EQ(all.size(), 13u);  // one seed each, from make_seeds.py
   for (size_t config = 0; config < all.size(); ++config) {
-    const bool request_sock =
-        all[config].cookies != model::CookieMode::kAlways;
+    const bool request_sock = all[config].cookies != model::CookieMode::kAlways;
     const std::string name =
         "handshake_accept_close_c" + std::to_string(config);
     const ModelDiffInput in = decode_model_diff_input(seed(name));

@@ -7,11 +7,11 @@
 #include <optional>
 #include <sstream>
 
-#include "refinement/abstraction.h"
-#include "refinement/known_divergences.h"
 #include "impl/wire/segment.h"
 #include "model/print.h"
 #include "model/step.h"
+#include "refinement/abstraction.h"
+#include "refinement/known_divergences.h"
 
 namespace tcpref::refinement {
 

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "refinement/scenario.h"
 #include "impl/tcp/stack.h"
 #include "model/transitions.h"
 #include "model/types.h"
+#include "refinement/scenario.h"
 
 namespace tcpref::refinement {
 

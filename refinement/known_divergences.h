@@ -18,10 +18,10 @@
 #include <string_view>
 #include <vector>
 
-#include "refinement/driver.h"
 #include "model/io.h"
 #include "model/state.h"
 #include "model/transitions.h"
+#include "refinement/driver.h"
 
 namespace tcpref::refinement {
 

@@ -9,9 +9,9 @@
 
 #include <optional>
 
+#include "impl/tcp/testing_hooks.h"
 #include "refinement/driver.h"
 #include "refinement/generators.h"
-#include "impl/tcp/testing_hooks.h"
 
 namespace tcpref::refinement {
 namespace {

@@ -11,10 +11,10 @@
 #include <set>
 #include <string_view>
 
+#include "model/transitions.h"
 #include "refinement/driver.h"
 #include "refinement/generators.h"
 #include "refinement/known_divergences.h"
-#include "model/transitions.h"
 
 namespace tcpref::refinement {
 namespace {

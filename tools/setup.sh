@@ -21,7 +21,7 @@ PACKAGES=(
   bazel-bootstrap bazel-rules-java g++ clang-14 libclang-rt-14-dev
   clang-format clang-tidy zip unzip
   # libraries (each wrapped once in third_party/BUILD)
-  libz3-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libz3-dev librapidcheck-dev libgtest-dev libbenchmark-dev
   libsodium-dev libpcap-dev
   # server, integration tests and traces
   iproute2 curl netcat-openbsd tcpdump tshark python3 python3-scapy

@@ -11,8 +11,8 @@ Usage: tools/test.sh [BAZEL_TEST_ARGS...]
 
 Installs missing Debian packages (tools/setup.sh, needs root the first time),
 then runs `bazel test //...` with any extra arguments (for example
---config=asan), the OSS-Fuzz emulation (fuzz/oss-fuzz/emulate.sh) and
-clang-tidy (tools/lint.sh). Prints Bazel's per-test summary and a closing line
+--config=asan), the OSS-Fuzz emulation (fuzz/oss-fuzz/emulate.sh), the
+clang-format check (tools/format.sh --check) and clang-tidy (tools/lint.sh). Prints Bazel's per-test summary and a closing line
 "N passed, M failed"; exits non-zero if any test fails or none ran.
 Bazel's cache stays outside the repository (~/.cache/bazel).
 USAGE
@@ -37,6 +37,15 @@ failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|FLAKY|INCOM
 if fuzz/oss-fuzz/emulate.sh; then
   passed=$((passed + 1))
 else
+  failed=$((failed + 1))
+  rc=1
+fi
+# clang-format: every tracked C++ file formatted (tools/format.sh --check),
+# counted as one test.
+if tools/format.sh --check; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: clang-format differences above; run tools/format.sh" >&2
   failed=$((failed + 1))
   rc=1
 fi

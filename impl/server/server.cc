@@ -18,12 +18,12 @@
 #include <thread>
 #include <vector>
 
-#include "impl/server/metrics.h"
-#include "impl/server/snapshot.h"
-#include "impl/server/worker.h"
 #include "impl/io/netns.h"
 #include "impl/io/pcap_writer.h"
 #include "impl/io/tun_device.h"
+#include "impl/server/metrics.h"
+#include "impl/server/snapshot.h"
+#include "impl/server/worker.h"
 
 namespace tcpref::server {
 namespace {

@@ -7,9 +7,9 @@
 #include <mutex>
 #include <vector>
 
+#include "impl/io/event_loop.h"
 #include "impl/server/metrics.h"
 #include "impl/tcp/counters.h"
-#include "impl/io/event_loop.h"
 
 namespace tcpref::server {
 

@@ -86,11 +86,11 @@ Worker::Worker(const ServerOptions& options, const tcp::StackConfig& config,
       metrics_(metrics),
       loop_(tun_fd, stop_fd,
             io::LoopOptions{.device_name = options.tun,
-                             .impairment = options.impair,
-                             .stream = index,
-                             .pcap = pcap,
-                             .max_packet = 65535,
-                             .batch = 64},
+                            .impairment = options.impair,
+                            .stream = index,
+                            .pcap = pcap,
+                            .max_packet = 65535,
+                            .batch = 64},
             *this),
       stack_(config, *this) {
   connections_.resize(config.max_sockets);
@@ -105,9 +105,9 @@ io::Status Worker::listen() {
                             listen_options(options_), &error);
   if (!listener_.valid()) {
     return io::Status::failure("cannot listen on " +
-                                io::format_ipv4(options_.addr) + ":" +
-                                std::to_string(options_.port) + ": " +
-                                std::string(tcp::to_string(error)));
+                               io::format_ipv4(options_.addr) + ":" +
+                               std::to_string(options_.port) + ": " +
+                               std::string(tcp::to_string(error)));
   }
   return io::ok_status();
 }

@@ -9,12 +9,12 @@
 #include <memory>
 #include <vector>
 
+#include "impl/io/event_loop.h"
+#include "impl/io/result.h"
 #include "impl/server/apps.h"
 #include "impl/server/options.h"
 #include "impl/server/snapshot.h"
 #include "impl/tcp/stack.h"
-#include "impl/io/event_loop.h"
-#include "impl/io/result.h"
 
 namespace tcpref::server {
 

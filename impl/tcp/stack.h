@@ -126,7 +126,7 @@ struct StackConfig {
   uint8_t syn_retries = 6;
   // How long a closed socket waits in FIN-WAIT-2 (Linux tcp_fin_timeout).
   Time fin_timeout = std::chrono::seconds(60);
-  // Data transfer (issue 5).
+  // Data transfer.
   bool nagle = true;  // RFC 1122 §4.2.3.4; false is TCP_NODELAY
   // RFC 6298 §2.4 says 1 s; Linux's TCP_RTO_MIN is 200 ms.
   Time min_rto = std::chrono::milliseconds(200);

@@ -4,12 +4,12 @@
 #include <optional>
 #include <sstream>
 
-#include "refinement/abstraction.h"
-#include "refinement/driver.h"
-#include "refinement/known_divergences.h"
 #include "impl/tcp/seq.h"
 #include "model/print.h"
 #include "model/step.h"
+#include "refinement/abstraction.h"
+#include "refinement/driver.h"
+#include "refinement/known_divergences.h"
 
 namespace tcpref::traces {
 

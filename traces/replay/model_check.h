@@ -5,8 +5,8 @@
 // in order, compared as refinement compares impl's (abstraction.h). A
 // reply may show after client segments already in flight when the server
 // sent it (capture order on lo is the senders' order); it stays owed until
-// the server sends it, a timer falls due or the trace ends. What the model leaves open is resolved from the
-// trace, as refinement's driver resolves it:
+// the server sends it, a timer falls due or the trace ends. What the model
+// leaves open is resolved from the trace, as refinement's driver resolves it:
 //  - the ISS of a request sock is the recorded SYN-ACK's (ISN choice is
 //    outside the model); a cookie SYN-ACK compares as "a cookie" and the
 //    server's numbers are then mapped through the two cookies' offset;
