@@ -33,13 +33,12 @@ std::vector<std::string_view> lines_of(std::string_view text) {
   return lines;
 }
 
-const Section& find_section(const std::vector<Section>& sections,
+const Section* find_section(const std::vector<Section>& sections,
                             const std::string& name) {
   for (const Section& s : sections) {
-    if (s.name == name) return s;
+    if (s.name == name) return &s;
   }
-  throw std::runtime_error("unknown generated section '" + name +
-                           "' (tools/docgen/sections.cc lists them)");
+  return nullptr;
 }
 
 void append_diff(std::string& diff, const std::string& name,
@@ -93,7 +92,8 @@ std::string Context::read(std::string_view relative) const {
 }
 
 Regenerated regenerate(std::string_view document, const Context& context,
-                       const std::vector<Section>& sections) {
+                       const std::vector<Section>& sections,
+                       bool keep_unknown) {
   Regenerated r;
   std::string current;  // the open section's name, "" outside one
   std::string old_body;
@@ -122,7 +122,14 @@ Regenerated regenerate(std::string_view document, const Context& context,
     if (end != current) {
       throw std::runtime_error("END GENERATED " + end + " closes " + current);
     }
-    std::string body = find_section(sections, current).generate(context);
+    const Section* section = find_section(sections, current);
+    if (section == nullptr && !keep_unknown) {
+      throw std::runtime_error("unknown generated section '" + current +
+                               "' (tools/docgen/sections.cc lists them)");
+    }
+    if (section == nullptr) r.kept.push_back(current);
+    std::string body =
+        section == nullptr ? old_body : section->generate(context);
     if (!body.empty() && body.back() != '\n') body += '\n';
     if (body != old_body) {
       r.changed.push_back(current);

@@ -39,12 +39,16 @@ struct Regenerated {
   std::vector<std::string> names;    // the sections found, in order
   std::vector<std::string> changed;  // those whose text differs
   std::string diff;                  // per changed section: -old / +new
+  std::vector<std::string> kept;     // unknown sections left as they were
 };
 
 // Regenerates every marked section of `document`. Throws
-// std::runtime_error on an unknown name, an unmatched or nested marker.
+// std::runtime_error on an unmatched or nested marker, and on a name not in
+// `sections` unless `keep_unknown` (then its lines stay as they are: another
+// tool owns them; `kept` lists them).
 Regenerated regenerate(std::string_view document, const Context& context,
-                       const std::vector<Section>& sections = all_sections());
+                       const std::vector<Section>& sections = all_sections(),
+                       bool keep_unknown = false);
 
 }  // namespace tcpref::docgen
 

@@ -19,9 +19,9 @@ Regenerated run(std::string_view doc) {
 }
 
 TEST(Docgen, ReplacesTheLinesBetweenTheMarkers) {
-  const auto r = run(
-      "head\n<!-- BEGIN GENERATED t -->\nold\n<!-- END GENERATED t -->\n"
-      "tail\n");
+  const auto r =
+      run("head\n<!-- BEGIN GENERATED t -->\nold\n<!-- END GENERATED t -->\n"
+          "tail\n");
   EXPECT_EQ(r.text,
             "head\n<!-- BEGIN GENERATED t -->\none\ntwo\n"
             "<!-- END GENERATED t -->\ntail\n");
@@ -41,8 +41,8 @@ TEST(Docgen, UpToDateSectionIsUnchanged) {
 }
 
 TEST(Docgen, DiffShowsOnlyTheChangedLines) {
-  const auto r = run(
-      "<!-- BEGIN GENERATED t -->\none\n2\n<!-- END GENERATED t -->\n");
+  const auto r =
+      run("<!-- BEGIN GENERATED t -->\none\n2\n<!-- END GENERATED t -->\n");
   EXPECT_EQ(r.diff, "section t: committed (-) vs generated (+)\n-2\n+two\n");
 }
 
@@ -56,6 +56,15 @@ TEST(Docgen, MalformedMarkersAreErrors) {
   EXPECT_THROW(run("<!-- BEGIN GENERATED nope -->\n"
                    "<!-- END GENERATED nope -->\n"),
                std::runtime_error);
+}
+
+TEST(Docgen, UnknownSectionsAreKeptOnlyWhenAsked) {
+  const std::string doc =
+      "<!-- BEGIN GENERATED other -->\nmine\n<!-- END GENERATED other -->\n";
+  const auto r = regenerate(doc, Context{"."}, test_sections(), true);
+  EXPECT_EQ(r.text, doc);
+  EXPECT_EQ(r.kept, std::vector<std::string>{"other"});
+  EXPECT_TRUE(r.changed.empty());
 }
 
 TEST(Docgen, MarkdownCellsEscapePipesAndAngles) {

@@ -26,7 +26,8 @@ constexpr char kUsage[] =
     "<!-- END GENERATED name --> from the data they describe.\n"
     "\n"
     "  --write   rewrite the sections in place; without files, every *.md at\n"
-    "            the top and under docs/. The root is $BUILD_WORKSPACE_DIRECTORY\n"
+    "            the top and under docs/. The root is "
+    "$BUILD_WORKSPACE_DIRECTORY\n"
     "            (set by `bazel run //tools/docgen -- --write`).\n"
     "  --check   exit 1 and print a diff if any section of the files differs\n"
     "            from what --write would write (files relative to the root,\n"
@@ -82,8 +83,9 @@ int main(int argc, char** argv) {
   if (root.empty() && mode == "--write") {
     const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY");
     if (ws == nullptr) {
-      return fail("--write needs $BUILD_WORKSPACE_DIRECTORY (bazel run) or "
-                  "--root");
+      return fail(
+          "--write needs $BUILD_WORKSPACE_DIRECTORY (bazel run) or "
+          "--root");
     }
     root = ws;
   }
@@ -110,12 +112,20 @@ int main(int argc, char** argv) {
     if (mode == "--check" && files.empty()) {
       return fail("--check needs the documents to check");
     }
-    if (files.empty()) files = default_documents(root);
+    // Scanning every document, sections of other tools are left alone;
+    // named documents must hold docgen's sections only.
+    const bool scan = files.empty();
+    if (scan) files = default_documents(root);
     int rc = 0;
     for (const std::string& file : files) {
       const Context doc_root{root};
       const std::string before = doc_root.read(file);
-      const auto r = tcpref::docgen::regenerate(before, data);
+      const auto r = tcpref::docgen::regenerate(
+          before, data, tcpref::docgen::all_sections(), scan);
+      for (const std::string& name : r.kept) {
+        std::printf("docgen: %s: section %s is not docgen's; left as is\n",
+                    file.c_str(), name.c_str());
+      }
       if (mode == "--check") {
         if (r.names.empty()) {
           std::fprintf(stderr, "docgen: %s has no generated section\n",

@@ -15,7 +15,8 @@ std::string proof_properties_section(const Context&) {
       "| # | name | property | mutant (must be refuted) |\n|---|---|---|---|\n";
   for (const proofs::Property& p : properties) {
     out += "| " + std::to_string(p.number) + " | `" + p.name + "` | " +
-           md_cell(p.statement) + " | `" + std::string(model::name(p.mutant)) + "` |\n";
+           md_cell(p.statement) + " | `" + std::string(model::name(p.mutant)) +
+           "` |\n";
   }
   return out;
 }
