@@ -89,7 +89,7 @@ in_ns ip link set lo up
 
 say "starting tcpref-server"
 args=(--tun tcpref0 --addr 198.18.0.1 --port 80 --mode http
-      --configure-peer 198.18.0.2/24 --pcap "$pcap")
+      --metrics-port 9100 --configure-peer 198.18.0.2/24 --pcap "$pcap")
 [ -n "$impair" ] && args+=(--impair "$impair")
 echo "ip netns exec $ns $server_bin ${args[*]}"
 # ip netns exec execs the server itself, so $! is the server's pid.
@@ -106,8 +106,8 @@ failed=0
 say "curl http://198.18.0.1/"
 in_ns curl -sS --max-time 10 http://198.18.0.1/ || failed=1
 
-say "curl http://198.18.0.1/metrics (samples, first lines)"
-if metrics="$(in_ns curl -sS --max-time 10 http://198.18.0.1/metrics)"; then
+say "curl http://198.18.0.1:9100/metrics (samples, first lines)"
+if metrics="$(in_ns curl -sS --max-time 10 http://198.18.0.1:9100/metrics)"; then
   grep -v '^#' <<<"$metrics" | head -n 12
 else
   failed=1

@@ -8,7 +8,6 @@ constexpr std::string_view kPage = R"(<!DOCTYPE html>
 <body><h1>tcpref reference server</h1>
 <p>This page came over a TCP connection accepted by tcpref's user-space
 stack on a TUN device: SYN, SYN-ACK, ACK, accept queue, accept().</p>
-<p>Counters: <a href="/metrics">/metrics</a></p>
 </body></html>
 )";
 
@@ -63,9 +62,11 @@ std::string http_response(std::string_view head, const MetricsSource& metrics) {
   if (target == "/") {
     return response("200 OK", "text/html; charset=utf-8", kPage, head_only);
   }
-  if (target == "/metrics") {
+  // Only the --metrics-port listener's apps have a source: /metrics is a
+  // side channel (docs/SECURITY.md) kept off the service port.
+  if (target == "/metrics" && metrics) {
     return response("200 OK", "text/plain; version=0.0.4; charset=utf-8",
-                    metrics ? metrics() : std::string(), head_only);
+                    metrics(), head_only);
   }
   return text("404 Not Found", head_only);
 }

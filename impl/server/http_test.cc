@@ -31,7 +31,8 @@ TEST(HttpResponse, RootIsTheHtmlPage) {
   EXPECT_NE(
       r.find("Content-Length: " + std::to_string(body(r).size()) + "\r\n"),
       std::string::npos);
-  EXPECT_NE(body(r).find("/metrics"), std::string::npos);
+  // The page does not point at /metrics: the service port has none.
+  EXPECT_EQ(body(r).find("/metrics"), std::string::npos);
 }
 
 TEST(HttpResponse, MetricsIsPrometheusText) {
@@ -42,6 +43,19 @@ TEST(HttpResponse, MetricsIsPrometheusText) {
   EXPECT_EQ(body(r), kMetrics());
   EXPECT_NE(r.find("Content-Length: " + std::to_string(kMetrics().size())),
             std::string::npos);
+}
+
+// The service port's apps have no metrics source: /metrics is a plain 404
+// there (the counters are a side channel, docs/SECURITY.md).
+TEST(HttpResponse, MetricsIsNotFoundWithoutASource) {
+  const MetricsSource none;
+  for (std::string_view head :
+       {"GET /metrics HTTP/1.1\r\n\r\n", "HEAD /metrics HTTP/1.1\r\n\r\n",
+        "GET /metrics?x=1 HTTP/1.1\r\n\r\n"}) {
+    const std::string r = http_response(head, none);
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 404 Not Found\r\n")) << r;
+    EXPECT_EQ(r.find("tcpref_"), std::string::npos) << r;
+  }
 }
 
 TEST(HttpResponse, QueryStringsAreIgnored) {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <limits>
+#include <string>
 
 namespace tcpref::server {
 namespace {
@@ -43,7 +44,7 @@ OPTIONS
     --syncookies MODE     off | auto (when the SYN queue is full) | always
                           (default auto)
     --synack-retries N    SYN-ACK retransmissions before a request sock is
-                          dropped, 0-255 (default 5)
+                          dropped, 0-16 (default 5)
     --orphan-retries N    FIN retransmissions of a closed connection before
                           it is reset, 0-255 (default 5)
     --abort-on-overflow   reset, instead of ignore, a final ACK that finds
@@ -58,7 +59,21 @@ OPTIONS
                           give the kernel side of the device address A
                           (default /24; 198.18.0.0/15 only)
     --mtu N               device MTU, 576-65535 (default 1500)
-    --max-connections N   socket table size (default 4096)
+    --max-connections N   connections the application serves at once,
+                          over all threads (default 4096); when all are
+                          taken, a newcomer sheds the connection idle the
+                          longest. Memory grows with live connections; a
+                          value whose worst case exceeds physical memory
+                          is refused
+    --header-timeout T    http: the request head must arrive within T of
+                          the accept, or the connection is reset (default
+                          10s; ms or s suffix)
+    --idle-timeout T      echo, discard, close: a connection that moves no
+                          byte for T is reset (default 120s)
+    --metrics-port N      serve GET /metrics on port N of --addr (http, one
+                          request per connection); without it there is no
+                          /metrics at all, and the service port answers
+                          /metrics with 404
     -h, --help            show this text
 
 EXAMPLES
@@ -93,6 +108,24 @@ std::optional<Mode> parse_mode(std::string_view s) {
   if (s == "close") return Mode::kClose;
   if (s == "source") return Mode::kSource;
   return std::nullopt;
+}
+
+// "250ms", "10s" or a bare number of seconds; 1 ms to 1 day.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
+  uint64_t scale = 1000;
+  if (s.ends_with("ms")) {
+    scale = 1;
+    s.remove_suffix(2);
+  } else if (s.ends_with("s")) {
+    s.remove_suffix(1);
+  }
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v == 0 ||
+      v > 86'400'000 / scale) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(v * scale);
 }
 
 std::optional<SynCookies> parse_cookies(std::string_view s) {
@@ -198,8 +231,9 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
       if (!c) return fail(bad + ": off, auto or always");
       o.syncookies = *c;
     } else if (flag == "--synack-retries") {
-      if (!parse_number<uint8_t>(value, 0, 255, o.synack_retries)) {
-        return fail(bad + ": 0-255");
+      if (!parse_number<uint8_t>(value, 0, kMaxSynackRetries,
+                                 o.synack_retries)) {
+        return fail(bad + ": 0-" + std::to_string(kMaxSynackRetries));
       }
     } else if (flag == "--orphan-retries") {
       if (!parse_number<uint8_t>(value, 0, 255, o.orphan_retries)) {
@@ -231,6 +265,14 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
       if (!parse_number<uint32_t>(value, 1, 1u << 20, o.max_connections)) {
         return fail(bad + ": 1-1048576");
       }
+    } else if (flag == "--header-timeout" || flag == "--idle-timeout") {
+      const auto d = parse_duration(value);
+      if (!d) return fail(bad + ": a duration like 500ms or 10s, up to 1 day");
+      (flag == "--header-timeout" ? o.header_timeout : o.idle_timeout) = *d;
+    } else if (flag == "--metrics-port") {
+      if (!parse_number<uint16_t>(value, 1, 65535, o.metrics_port)) {
+        return fail(bad + ": a port 1-65535");
+      }
     } else {
       return fail("unknown option '" + std::string(flag) + "'");
     }
@@ -238,6 +280,9 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
   if (!have_tun) return fail("--tun NAME is required");
   if (!have_addr) return fail("--addr A is required");
   if (!have_port) return fail("--port P is required");
+  if (o.metrics_port == o.port) {
+    return fail("--metrics-port must differ from --port");
+  }
   if (o.configure_peer) {
     const uint8_t len = o.configure_peer->length;
     const uint32_t mask = len == 32 ? ~0u : ~(~0u >> len);

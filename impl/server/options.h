@@ -2,6 +2,7 @@
 // error per mistake, and the --help text (a man page in miniature).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -35,7 +36,20 @@ struct ServerOptions {
   std::optional<io::Prefix> configure_peer;
   uint16_t mtu = 1500;
   uint32_t max_connections = 4096;
+  // http: the request head must arrive within this long of accept()
+  // (slowloris); then the connection is reset.
+  std::chrono::milliseconds header_timeout = std::chrono::seconds(10);
+  // echo, discard, close: a connection that moves no byte for this long is
+  // reset.
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(120);
+  // GET /metrics is served on this port only (0: nowhere); the service
+  // port answers it with 404.
+  uint16_t metrics_port = 0;
 };
+
+// Bounds of --synack-retries: beyond 16 a request sock would live for
+// over 36 hours of capped 120 s retransmissions.
+inline constexpr uint8_t kMaxSynackRetries = 16;
 
 struct ParsedArgs {
   ServerOptions options;

@@ -37,6 +37,9 @@ TEST(ParseArgs, RequiredOnlyGivesTheDefaults) {
   EXPECT_FALSE(p.options.impair.enabled());
   EXPECT_FALSE(p.options.configure_peer);
   EXPECT_TRUE(p.options.pcap.empty());
+  EXPECT_EQ(p.options.header_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(p.options.idle_timeout, std::chrono::seconds(120));
+  EXPECT_EQ(p.options.metrics_port, 0);
 }
 
 TEST(ParseArgs, EveryOption) {
@@ -62,7 +65,12 @@ TEST(ParseArgs, EveryOption) {
                              "--mtu",
                              "9000",
                              "--max-connections",
-                             "64"});
+                             "64",
+                             "--header-timeout",
+                             "250ms",
+                             "--idle-timeout=3",
+                             "--metrics-port",
+                             "9100"});
   ASSERT_EQ(p.error, "");
   const ServerOptions& o = p.options;
   EXPECT_EQ(o.backlog, 0u);
@@ -81,6 +89,9 @@ TEST(ParseArgs, EveryOption) {
   EXPECT_EQ(o.configure_peer->length, 30);
   EXPECT_EQ(o.mtu, 9000);
   EXPECT_EQ(o.max_connections, 64u);
+  EXPECT_EQ(o.header_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(o.idle_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(o.metrics_port, 9100);
 }
 
 TEST(ParseArgs, EveryModeByName) {
@@ -122,8 +133,23 @@ TEST(ParseArgs, MistakesAreOneClearLine) {
         "2"},
        "off, auto or always"},
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--synack-retries",
-        "256"},
-       "--synack-retries"},
+        "17"},
+       "0-16"},
+      {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--header-timeout",
+        "0"},
+       "--header-timeout"},
+      {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--idle-timeout",
+        "5m"},
+       "--idle-timeout"},
+      {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--idle-timeout",
+        "86401s"},
+       "up to 1 day"},
+      {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--metrics-port",
+        "0"},
+       "--metrics-port"},
+      {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--metrics-port",
+        "1"},
+       "must differ from --port"},
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--orphan-retries",
         "-1"},
        "--orphan-retries"},
@@ -181,6 +207,9 @@ TEST(HelpText, DocumentsEveryOptionTheParserAccepts) {
                            "--configure-peer",
                            "--mtu",
                            "--max-connections",
+                           "--header-timeout",
+                           "--idle-timeout",
+                           "--metrics-port",
                            "--help",
                            "READY",
                            "SIGUSR1",

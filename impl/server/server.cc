@@ -59,6 +59,19 @@ void print_counters(const SnapshotBoard& board, const char* when) {
 }  // namespace
 
 int run_server(const ServerOptions& options) {
+  // Memory is committed as connections use it, so a huge table costs
+  // nothing until it fills; refuse one the machine could never hold.
+  const uint64_t physical = static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
+                            static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  if (const uint64_t need = worst_case_memory(options); need > physical) {
+    std::fprintf(stderr,
+                 "tcpref-server: --max-connections %u needs up to %llu MiB "
+                 "when full, more than this machine's %llu MiB (try --help)\n",
+                 options.max_connections,
+                 static_cast<unsigned long long>(need >> 20),
+                 static_cast<unsigned long long>(physical >> 20));
+    return 2;
+  }
   // Signals go to a signalfd read by this thread only; workers never see them.
   sigset_t signals;
   sigemptyset(&signals);

@@ -21,6 +21,9 @@ Snapshot& Snapshot::operator+=(const Snapshot& o) {
   syn_queue += o.syn_queue;
   accepted += o.accepted;
   app_open += o.app_open;
+  app_shed += o.app_shed;
+  app_header_timeouts += o.app_header_timeouts;
+  app_idle_timeouts += o.app_idle_timeouts;
   loop.packets_in += o.loop.packets_in;
   loop.packets_out += o.loop.packets_out;
   loop.bytes_in += o.loop.bytes_in;
@@ -43,6 +46,9 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
       {"Tcpref", "ListenSynQueue", K::kGauge, s.syn_queue},
       {"Tcpref", "AppAccepted", K::kCounter, s.accepted},
       {"Tcpref", "AppOpen", K::kGauge, s.app_open},
+      {"Tcpref", "AppShed", K::kCounter, s.app_shed},
+      {"Tcpref", "AppHeaderTimeouts", K::kCounter, s.app_header_timeouts},
+      {"Tcpref", "AppIdleTimeouts", K::kCounter, s.app_idle_timeouts},
       {"Tcpref", "TunPacketsIn", K::kCounter, s.loop.packets_in},
       {"Tcpref", "TunPacketsOut", K::kCounter, s.loop.packets_out},
       {"Tcpref", "TunBytesIn", K::kCounter, s.loop.bytes_in},

@@ -15,10 +15,13 @@ namespace tcpref::server {
 
 struct Snapshot {
   tcp::Counters counters;
-  uint64_t accept_queue = 0;  // children waiting for accept()
-  uint64_t syn_queue = 0;     // request socks
-  uint64_t accepted = 0;      // connections handed to the application
-  uint64_t app_open = 0;      // connections the application still serves
+  uint64_t accept_queue = 0;         // children waiting for accept()
+  uint64_t syn_queue = 0;            // request socks
+  uint64_t accepted = 0;             // connections handed to the application
+  uint64_t app_open = 0;             // connections the application still serves
+  uint64_t app_shed = 0;             // reset to make room for a newcomer
+  uint64_t app_header_timeouts = 0;  // http: no request head in time
+  uint64_t app_idle_timeouts = 0;    // no byte moved for --idle-timeout
   io::LoopStats loop;
 
   Snapshot& operator+=(const Snapshot& other);

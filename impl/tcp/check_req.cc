@@ -1,5 +1,6 @@
 // A segment for a request sock in SYN-RECEIVED (RFC 9293 §3.10.7.4 with
 // RFC 5961; Linux tcp_check_req), and the SYN-ACK retransmission timer.
+#include "impl/tcp/backoff.h"
 #include "impl/tcp/seq.h"
 #include "impl/tcp/stack_impl.h"
 #include "impl/tcp/synack.h"
@@ -173,9 +174,9 @@ void Stack::Impl::request_timer(uint32_t ri, Time now) {
   ++counters.TCPSynRetrans;
   ++counters.RetransSegs;
   send_synack(r, now);
-  // RFC 6298 §5.5: back off exponentially, 1 s, 2 s, 4 s, ...
+  // RFC 6298 §5.5: back off exponentially, 1 s, 2 s, 4 s, ... up to 120 s.
   request_timers.schedule(
-      ri, now + config.synack_initial_rto * (1u << r.retransmits));
+      ri, now + backed_off(config.synack_initial_rto, r.retransmits));
 }
 
 void Stack::Impl::free_request(uint32_t ri, uint64_t hash) {

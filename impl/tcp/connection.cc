@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "impl/tcp/backoff.h"
 #include "impl/tcp/isn.h"
 
 namespace tcpref::tcp {
@@ -78,7 +79,7 @@ void Connection::send_rst(ConnectionEnv& env) {
 void Connection::arm_retransmit_timer(ConnectionEnv& env) {
   // RFC 6298 §2.1/§5.5: initial RTO, doubled per retransmission.
   snd.timer_due =
-      env.now + env.config.synack_initial_rto * (1u << snd.retransmits);
+      env.now + backed_off(env.config.synack_initial_rto, snd.retransmits);
 }
 
 ConnectionEvent Connection::on_timer(ConnectionEnv& env) {

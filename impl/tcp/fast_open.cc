@@ -1,6 +1,8 @@
 // TCP Fast Open on a listener's SYN (RFC 7413 §4.2.2; Linux
 // tcp_try_fastopen and tcp_fastopen_create_child): the cookie check, the
 // pending-children limit, and the TFO child itself.
+#include <algorithm>
+
 #include "impl/tcp/fast_open_cookie.h"
 #include "impl/tcp/stack_impl.h"
 
@@ -77,7 +79,8 @@ bool Stack::Impl::fast_open_child(
   slots[*s].tfo_counted = true;
   // Linux allows a TFO child one SYN-ACK retransmission more than a
   // request sock (tcp_fastopen_synack_timer).
-  c.synack_retries = static_cast<uint8_t>(L.options.synack_retries + 1);
+  c.synack_retries = static_cast<uint8_t>(
+      std::min<uint32_t>(L.options.synack_retries + 1u, UINT8_MAX));
   // RFC 7323 §2.2: the SYN's window is never scaled.
   c.snd.wnd = c.snd.max_wnd = rx.seg.window;
   c.snd.wl1 = rx.seg.seq;

@@ -275,6 +275,34 @@ TEST(FastOpen, SynAckRetransmittedThenTimesOut) {
   EXPECT_EQ(h.stack().read(s, buf, h.now()).error, Error::kTimedOut);
 }
 
+// synack_retries 255: the TFO child's one extra retransmission saturates at
+// 255 instead of wrapping to 0 (which would close it at the first timeout),
+// and the backoff stops doubling at 120 s (Linux TCP_RTO_MAX).
+TEST(FastOpen, LargestSynAckRetriesNeitherWrapNorOverflow) {
+  Harness h;
+  ListenOptions o = TfoOn();
+  o.synack_retries = 255;
+  h.Listen(o);
+  h.Send(Syn(Cookie()));
+  const wire::Segment synack = SynAck(h, kData.size());
+  h.ExpectSent(synack);
+  // After 1, 2, 4, ..., 64 s for the first seven, then every 120 s.
+  for (int i = 0; i < 7; ++i) {
+    h.Advance(seconds(1 << i));
+    h.ExpectSent(synack);
+  }
+  h.Advance(seconds(119));
+  h.ExpectNothingSent();
+  h.Advance(seconds(1));
+  h.ExpectSent(synack);
+  EXPECT_EQ(h.Inspect().state, TcpState::kSynReceived);
+  for (int i = 0; i < 40; ++i) {
+    h.Advance(seconds(120));
+    h.ExpectSent(synack);
+  }
+  EXPECT_EQ(h.Inspect().state, TcpState::kSynReceived);
+}
+
 // A retransmitted SYN gets the SYN-ACK again, still acknowledging the data.
 TEST(FastOpen, RetransmittedSynGetsSynAck) {
   Harness h;

@@ -29,5 +29,27 @@ TEST(Pool, ReleaseBumpsGenerationAndResetsSlot) {
   EXPECT_FALSE(pool.in_use(7));  // out of range is not in use
 }
 
+// Slots are constructed only when first reached (memory follows use), in
+// index order, and released ones are taken back last-released-first.
+TEST(Pool, ReachesSlotsOnlyAsNeeded) {
+  Pool<int> pool(1000000);
+  EXPECT_EQ(pool.capacity(), 1000000u);
+  EXPECT_EQ(pool.reached(), 0u);
+  EXPECT_FALSE(pool.in_use(0));
+  EXPECT_EQ(pool.generation(5), 0u);
+  EXPECT_EQ(*pool.allocate(), 0u);
+  EXPECT_EQ(*pool.allocate(), 1u);
+  EXPECT_EQ(*pool.allocate(), 2u);
+  pool.release(0);
+  pool.release(2);
+  EXPECT_EQ(pool.reached(), 3u);
+  EXPECT_EQ(pool.size(), 1u);
+  EXPECT_EQ(*pool.allocate(), 2u);
+  EXPECT_EQ(*pool.allocate(), 0u);
+  EXPECT_EQ(*pool.allocate(), 3u);
+  EXPECT_EQ(pool.reached(), 4u);
+  EXPECT_FALSE(pool.full());
+}
+
 }  // namespace
 }  // namespace tcpref::tcp

@@ -1,6 +1,9 @@
-"""One sh_test per integration case, all sharing the harness."""
+"""One sh_test per case, all sharing the harness (run_case.sh, harness.py).
 
-def integration_cases(cases, waiting_for_data_path = []):
+The integration suite (this package) and the attack suite
+(//impl/server/attack) both use it; `script` is the suite's cases file."""
+
+def integration_cases(cases, script = "cases.py", waiting_for_data_path = []):
     for name, size in cases.items():
         tags = ["integration", "requires-root"]
         if name in waiting_for_data_path:
@@ -8,11 +11,11 @@ def integration_cases(cases, waiting_for_data_path = []):
         native.sh_test(
             name = name + "_test",
             size = size,
-            srcs = ["run_case.sh"],
-            args = [name],
+            srcs = ["//impl/server/integration:run_case.sh"],
+            args = [name, "$(rootpath %s)" % script],
             data = [
-                "cases.py",
-                "harness.py",
+                script,
+                "//impl/server/integration:harness.py",
                 "//impl/server:tcpref-server",
             ],
             tags = tags,

@@ -63,24 +63,31 @@ def wait_for(server, name, value, timeout):
 
 # --- cases ---
 
+METRICS_PORT = 9100
+
+
 def http_curl():
-    with Server("http", HTTP_PORT) as server:
+    with Server("http", HTTP_PORT, "--metrics-port", str(METRICS_PORT)) \
+            as server:
         page = curl("/")
         check("tcpref reference server" in page, f"unexpected page: {page!r}")
-        metrics = curl("/metrics")
+        # The service port has no /metrics (a side channel, SECURITY.md).
+        code = curl("/metrics", "-o", "/dev/null", "-w", "%{http_code}")
+        check(code == "404", f"service port /metrics answered {code}")
+        metrics = curl(f":{METRICS_PORT}/metrics")
         check("# TYPE tcpref_tcp_PassiveOpens counter" in metrics,
               f"no PassiveOpens in /metrics: {metrics[:300]!r}")
         values = dict(line.split() for line in metrics.splitlines()
                       if line and not line.startswith("#"))
-        # The /metrics connection itself was the second one accepted.
-        check(values.get("tcpref_tcp_PassiveOpens") == "2",
+        # The /metrics connection itself was the third one accepted.
+        check(values.get("tcpref_tcp_PassiveOpens") == "3",
               f"/metrics says PassiveOpens={values.get('tcpref_tcp_PassiveOpens')}")
         headers = curl("/", "-I")
         check(headers.startswith("HTTP/1.1 200 OK"), f"HEAD: {headers!r}")
         wait_for(server, "TcpCurrEstab", 0, 10)
         c = server.stop()
-    expect_counter(c, "TcpPassiveOpens", 3)
-    expect_counter(c, "TcprefAppAccepted", 3)
+    expect_counter(c, "TcpPassiveOpens", 4)
+    expect_counter(c, "TcprefAppAccepted", 4)
     expect_counter(c, "TcpExtListenOverflows", 0)
     expect_counter(c, "TcpInErrs", 0)
 

@@ -9,5 +9,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 here="$(dirname "$0")"
 # The whole case is bounded; a hang fails instead of blocking CI.
+cases="${2:-$here/cases.py}"  # the suite's cases file (runfiles path)
 exec timeout --kill-after=5 "${CASE_TIMEOUT:-150}" \
-  unshare --net -- /usr/bin/python3 -u "$here/cases.py" "$case_name"
+  unshare --net -- /usr/bin/python3 -u "$cases" "$case_name"
