@@ -36,6 +36,7 @@ ProofResult prove_invariant(TransitionSystem& ts, const std::string& key,
     }
     // Step: holds at steps 0..k-1 of a simple path => holds at step k.
     std::vector<z3::expr> induct;
+    induct.reserve(2 * static_cast<size_t>(k) + 1);
     for (int i = 0; i < k; ++i) {
       induct.push_back(ts.predicate_literal(key, invariant, i, false));
     }

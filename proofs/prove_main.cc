@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   std::vector<std::atomic<bool>> done(todo.size());
   std::atomic<size_t> next{0};
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<size_t>(jobs));
   for (int j = 0; j < jobs; ++j) {
     workers.emplace_back([&] {
       for (size_t i = next++; i < todo.size(); i = next++) {

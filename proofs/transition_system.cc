@@ -5,8 +5,6 @@
 namespace tcpref::proofs {
 namespace {
 
-using model::Concrete;
-
 // Fresh Z3 variables for every field of a reflected record.
 template <class R>
 void make_variables(R& r, const std::string& prefix) {

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Runs clang-tidy (the repository's .clang-tidy) over the library sources of
-# impl/ and model/, or over the files given. Prints findings; exits non-zero
+# Runs clang-tidy (the repository's .clang-tidy) over the non-test sources of
+# impl/, model/, refinement/, proofs/, fuzz/, traces/ and tools/, or over the
+# files given. Prints findings; exits non-zero
 # if clang-tidy reports any warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   -h|--help)
     echo "Usage: tools/lint.sh [FILE.cc ...]"
-    echo "clang-tidy over impl/ and model/ library sources (tests excluded) with"
-    echo "the repository's .clang-tidy; no compilation database needed."
+    echo "clang-tidy over the non-test sources of impl/, model/, refinement/,"
+    echo "proofs/, fuzz/, traces/ and tools/ (vendored code excluded) with the"
+    echo "repository's .clang-tidy; no compilation database needed."
     exit 0 ;;
 esac
 if [ $# -gt 0 ]; then
   files=("$@")
 else
-  mapfile -t files < <(git ls-files 'impl/*.cc' 'model/*.cc' | grep -v '_test\.cc$' | grep -v '/testing/')
+  mapfile -t files < <(git ls-files 'impl/*.cc' 'model/*.cc' 'refinement/*.cc' \
+      'proofs/*.cc' 'fuzz/*.cc' 'traces/*.cc' 'tools/*.cc' ':!:fuzz/vendor/**' |
+    grep -v '_test\.cc$' | grep -v '/testing/')
 fi
 # One clang-tidy per file, as many at once as there are cores.
 out=$(printf '%s\0' "${files[@]}" |

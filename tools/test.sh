@@ -49,8 +49,8 @@ else
   failed=$((failed + 1))
   rc=1
 fi
-# clang-tidy over impl/ and model/ (tools/lint.sh, ~2 min on 2 cores), also
-# counted as one test.
+# clang-tidy over impl/, model/, refinement/, proofs/, fuzz/, traces/ and
+# tools/ (tools/lint.sh, ~4 min on 2 idle cores), also counted as one test.
 if tools/lint.sh; then
   passed=$((passed + 1))
 else

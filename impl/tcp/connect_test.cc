@@ -208,6 +208,13 @@ TEST(SynSent, PortSelectionAndArguments) {
   EXPECT_NE(pa, pb);
   EXPECT_GE(pa, 49152);
   EXPECT_GE(pb, 49152);
+  // One SYN from each chosen port (its options: SynSent.ConnectSendsSyn).
+  for (const uint16_t port : {pa, pb}) {
+    const Sent syn = h.PopSent();
+    EXPECT_EQ(syn.segment.flags, kSyn);
+    EXPECT_EQ(syn.segment.src_port, port);
+    EXPECT_EQ(syn.segment.dst_port, kClientPort);
+  }
   EXPECT_FALSE(
       h.stack().connect({kServerAddr, pa}, remote, h.now(), &e).valid());
   EXPECT_EQ(e, Error::kAddressInUse);
@@ -217,6 +224,7 @@ TEST(SynSent, PortSelectionAndArguments) {
                    .connect({kServerAddr, 0}, {kClientAddr, 0}, h.now(), &e)
                    .valid());
   EXPECT_EQ(e, Error::kInvalidArgument);
+  h.ExpectNothingSent();  // refused connects send nothing
 }
 
 // Two stacks over the in-memory link: connect, accept, read, and the full

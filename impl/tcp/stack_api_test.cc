@@ -43,6 +43,9 @@ TEST(StackApi, ObserverHearsAcceptAndSocketReadiness) {
           .flags = kAck,
           .window = 10,
           .payload = data});
+  // Acknowledged at once (quick ACK at the start of a connection).
+  h.ExpectSent(
+      {.seq = iss + 1, .ack = kIrs + 3, .flags = kAck, .window = 65534});
   ASSERT_EQ(rec.socket_events.size(), 1u);
   EXPECT_EQ(rec.socket_events[0].first, s.index);
   EXPECT_EQ(rec.socket_events[0].second, ready::kReadable | ready::kWritable);
@@ -59,16 +62,25 @@ TEST(StackApi, RecordsCountsOneRecordPerTuple) {
   const ListenerId l = h.Listen();
   EXPECT_EQ(h.stack().records(h.Tuple()), 0u);
   h.Send({.seq = kIrs, .flags = kSyn, .window = 1000});
+  const uint32_t iss = h.Iss();
+  h.ExpectSent({.seq = iss,
+                .ack = kIrs + 1,
+                .flags = kSyn | kAck,
+                .window = 65535,
+                .options = {.mss = 1460}});
   ASSERT_EQ(h.Inspect().kind, RecordKind::kRequestSock);
   EXPECT_EQ(h.stack().records(h.Tuple()), 1u);
-  const uint32_t iss = h.Iss();
   h.Send({.seq = kIrs + 1, .ack = iss + 1, .flags = kAck, .window = 1000});
   ASSERT_EQ(h.Inspect().kind, RecordKind::kChildQueued);
   EXPECT_EQ(h.stack().records(h.Tuple()), 1u);
   const SocketId s = h.stack().accept(l, h.now());
   EXPECT_EQ(h.stack().close(s, h.now()), Error::kOk);  // FIN-WAIT-1
+  h.ExpectSent(
+      {.seq = iss + 1, .ack = kIrs + 1, .flags = kFin | kAck, .window = 65535});
   h.Send(
       {.seq = kIrs + 1, .ack = iss + 2, .flags = kAck | kFin, .window = 1000});
+  h.ExpectSent(
+      {.seq = iss + 2, .ack = kIrs + 2, .flags = kAck, .window = 65535});
   ASSERT_EQ(h.Inspect().kind, RecordKind::kTimeWait);
   EXPECT_EQ(h.stack().records(h.Tuple()), 1u);
   EXPECT_EQ(h.stack().records(h.Tuple(kClientPort + 1)), 0u);
@@ -127,6 +139,11 @@ TEST(StackApi, NextTimerIsEarliestDeadline) {
   h.Listen();
   EXPECT_EQ(h.stack().next_timer(), std::nullopt);
   h.Send({.seq = kIrs, .flags = kSyn, .window = 65535});
+  h.ExpectSent({.seq = h.Iss(),
+                .ack = kIrs + 1,
+                .flags = kSyn | kAck,
+                .window = 65535,
+                .options = {.mss = 1460}});
   EXPECT_EQ(h.stack().next_timer(), kStart + std::chrono::seconds(1));
 }
 
@@ -134,6 +151,8 @@ TEST(StackApi, NextTimerIsEarliestDeadline) {
 TEST(StackApi, CountersAreEnumerable) {
   Harness h;
   h.Send({.seq = kIrs, .flags = kSyn, .window = 100});
+  // No listener: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+  h.ExpectSent({.ack = kIrs + 1, .flags = kRst | kAck});
   uint64_t no_socket = 0;
   size_t n = 0;
   h.counters().for_each([&](std::string_view name, uint64_t v) {

@@ -156,6 +156,9 @@ TEST(SynReceived, PlantedBugAcceptsIssPlus2) {
   const uint32_t iss = OpenRequest(h);
   h.Send({.seq = kIrs + 1, .ack = iss + 2, .flags = kAck, .window = 1000});
   EXPECT_EQ(h.Inspect().kind, RecordKind::kChildQueued);
+  // The child then sees SEG.ACK beyond SND.NXT and answers with an ACK.
+  h.ExpectSent(
+      {.seq = iss + 1, .ack = kIrs + 1, .flags = kAck, .window = 65535});
 }
 
 // RFC 5961 §3.2: RST with SEQ = RCV.NXT aborts the embryonic connection.

@@ -124,7 +124,12 @@ TEST(Send, AckBelowSndUnaDoesNotUpdateTheWindow) {
           .flags = kAck,
           .window = 5000,
           .payload = byte});
+  h.ExpectSent({.seq = c.iss + 1 + kMss,
+                .ack = kSeq + 1,
+                .flags = kAck,
+                .window = 65535});  // the byte, acknowledged at once
   h.Send({.seq = kSeq + 1, .ack = c.iss + 1, .flags = kAck, .window = 100});
+  h.ExpectNothingSent();
   EXPECT_EQ(h.Inspect().snd_wnd, 5000u);
 }
 
@@ -326,8 +331,12 @@ TEST(Send, ReadinessFollowsBuffers) {
   h.stack().set_observer(&recorder);
   const auto data = Bytes(1000);
   EXPECT_EQ(h.stack().write(c.socket, data, h.now()).bytes, 1000u);
+  h.ExpectSent(Data(c.iss + 1, std::span(data).first(kMss)));
   EXPECT_EQ(h.stack().poll(c.socket) & ready::kWritable, 0u);
   h.Send(ClientAck(c.iss + 1 + kMss));
+  // Nagle held the tail until this ACK.
+  h.ExpectSent(
+      Data(c.iss + 1 + kMss, std::span(data).subspan(kMss), kAck | kPsh));
   ASSERT_EQ(recorder.events.size(), 1u);
   EXPECT_EQ(recorder.events.back(), ready::kWritable);
   const auto byte = Bytes(1);
@@ -336,6 +345,8 @@ TEST(Send, ReadinessFollowsBuffers) {
           .flags = kAck,
           .window = 65535,
           .payload = byte});
+  h.ExpectSent(
+      {.seq = c.iss + 1001, .ack = kSeq + 1, .flags = kAck, .window = 65535});
   ASSERT_EQ(recorder.events.size(), 2u);
   EXPECT_EQ(recorder.events.back(), ready::kWritable | ready::kReadable);
   h.Send({.seq = kSeq + 1, .flags = kRst});

@@ -112,15 +112,20 @@ Regenerated regenerate(std::string_view document, const Context& context,
       continue;
     }
     if (!begin.empty()) {
-      throw std::runtime_error("BEGIN GENERATED " + begin + " inside " +
-                               current);
+      std::string why = "BEGIN GENERATED " + begin;
+      why += " inside ";
+      why += current;
+      throw std::runtime_error(why);
     }
     if (end.empty()) {
       old_body.append(line).append("\n");
       continue;
     }
     if (end != current) {
-      throw std::runtime_error("END GENERATED " + end + " closes " + current);
+      std::string why = "END GENERATED " + end;
+      why += " closes ";
+      why += current;
+      throw std::runtime_error(why);
     }
     const Section* section = find_section(sections, current);
     if (section == nullptr && !keep_unknown) {

@@ -120,12 +120,12 @@ int main(int argc, char** argv) {
         return usage_error("-D wants NAME=VALUE, got '" + v + "'");
       options.defines[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (a == "--suite" &&
-               (i + 1 == args.size() || args[i + 1].rfind("-", 0) == 0)) {
+               (i + 1 == args.size() || args[i + 1].rfind('-', 0) == 0)) {
       vendored = true;
     } else if (value("--suite", suite) || value("--baseline", baseline_path) ||
                value("--expected", expected_path) ||
                value("--write_expected", write_expected)) {
-    } else if (a.rfind("-", 0) == 0) {
+    } else if (a.rfind('-', 0) == 0) {
       return usage_error("unknown option '" + a + "'");
     } else {
       scripts.push_back(a);

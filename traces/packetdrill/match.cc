@@ -24,7 +24,7 @@ MatchResult match_options(const PacketSpec& spec, const Actual& a,
   std::vector<uint8_t> want;
   if (std::string why = encode_options(spec.options, want); !why.empty())
     return {MatchResult::Kind::kUnsupported, why};
-  const auto bad = [&](std::string what) {
+  const auto bad = [&](const std::string& what) {
     return mismatched(what + ": expected <" + options_to_string(want) +
                       "> got <" + options_to_string(a.options) + ">");
   };
@@ -66,7 +66,7 @@ Actual decode(std::span<const uint8_t> b, int64_t at_us,
               const ScriptSpace& space) {
   Actual a;
   a.at_us = at_us;
-  const size_t ihl = (b[0] & 0x0f) * 4u;
+  const size_t ihl = (b[0] & 0x0f) * size_t{4};
   const uint8_t* t = b.data() + ihl;
   a.tos = b[1];
   a.src = be32(b.data() + 12);
@@ -79,11 +79,12 @@ Actual decode(std::span<const uint8_t> b, int64_t at_us,
       be32(t + 4) - space.local_isn_live + (syn ? space.local_isn_script : 0);
   a.ack = be32(t + 8) - (syn ? 0 : space.remote_isn);
   a.window = be16(t + 14);
-  const size_t doff = (t[12] >> 4) * 4u;
+  const size_t doff = (t[12] >> 4) * size_t{4};
   a.options.assign(t + 20, t + doff);
   const size_t total = be16(b.data() + 2);
   a.payload_len = static_cast<uint32_t>(total - ihl - doff);
-  a.payload_zero = std::all_of(b.begin() + ihl + doff, b.begin() + total,
+  const auto payload = b.subspan(ihl + doff, total - ihl - doff);
+  a.payload_zero = std::all_of(payload.begin(), payload.end(),
                                [](uint8_t x) { return x == 0; });
   return a;
 }

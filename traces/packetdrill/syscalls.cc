@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "traces/packetdrill/match.h"
@@ -490,7 +491,8 @@ CallResult Sockets::io(const SyscallSpec& s, Fd& fd, tcp::Stack& stack,
   if (r.bytes > 0 || r.error == tcp::Error::kOk) {
     if (is_read) {
       fd.bytes_read += r.bytes;
-      if (!std::all_of(buf.begin(), buf.begin() + r.bytes,
+      const std::span<const uint8_t> got(buf.data(), r.bytes);
+      if (!std::all_of(got.begin(), got.end(),
                        [](uint8_t b) { return b == 0; }))
         return failed("read() returned bytes that were never sent");
     }

@@ -113,6 +113,16 @@ Sent Harness::ExpectSent(wire::Segment e, uint32_t ignore,
   return sent;
 }
 
+Harness::~Harness() {
+  if (sink_.packets.empty()) return;
+  std::string all;
+  for (const auto& packet : sink_.packets) {
+    all += "\n  " + describe(wire::parse_packet(packet).segment);
+  }
+  ADD_FAILURE() << sink_.packets.size()
+                << " segment(s) sent that the test never checked:" << all;
+}
+
 Sent Harness::PopSent(std::source_location loc) {
   Sent sent;
   if (sink_.packets.empty()) {

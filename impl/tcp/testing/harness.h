@@ -1,5 +1,6 @@
 // A smoltcp-style harness for Stack tests: send one segment from a client,
-// expect exactly the segments the stack sends back.
+// expect exactly the segments the stack sends back. Whatever the stack sent
+// and the test did not consume fails the test when the harness goes away.
 //
 //   Harness h;
 //   h.Listen();
@@ -55,6 +56,11 @@ inline constexpr uint32_t kWindow = 1 << 2;
 class Harness {
  public:
   explicit Harness(const StackConfig& config = DefaultConfig());
+  // Exactly this, then nothing: a segment the stack sent that the test
+  // never consumed (ExpectSent, PopSent) fails the test here.
+  ~Harness();
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
 
   // Small tables and fixed keys, so runs are reproducible.
   static StackConfig DefaultConfig();
