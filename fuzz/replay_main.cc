@@ -2,11 +2,13 @@
 // command line (or found directly inside a named directory) to
 // LLVMFuzzerTestOneInput once. This is how the seed corpora run as ordinary
 // regression tests under g++.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <system_error>
 #include <vector>
 
@@ -22,10 +24,15 @@ bool replay(const fs::path& file) {
     std::fprintf(stderr, "replay: cannot read %s\n", file.c_str());
     return false;
   }
-  // An exactly-sized heap copy, so sanitizers see reads past the input.
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                    std::istreambuf_iterator<char>());
-  LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
+  // An exactly-sized heap copy, as libFuzzer makes, so sanitizers see reads
+  // past the input (a vector built from stream iterators grows its capacity
+  // past its size, and ASan cannot see reads into that slack).
+  const size_t size = bytes.size();
+  const std::unique_ptr<uint8_t[]> exact(new uint8_t[size == 0 ? 1 : size]);
+  std::copy(bytes.begin(), bytes.end(), exact.get());
+  LLVMFuzzerTestOneInput(exact.get(), size);
   return true;
 }
 

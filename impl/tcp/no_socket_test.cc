@@ -97,9 +97,14 @@ TEST(Validation, TruncatedPacketsAreDropped) {
                   .options = {.mss = 1460}};
   std::vector<uint8_t> packet(wire::emitted_length(s));
   ASSERT_EQ(wire::emit(s, packet), packet.size());
-  for (size_t n = 0; n < packet.size(); ++n) {
-    EXPECT_EQ(h.SendBytes(std::span<const uint8_t>(packet.data(), n)),
-              Verdict::kDroppedMalformed);
+  // The empty packet has no storage at all (a null span), and every other
+  // prefix an exactly-sized heap copy: a read past the end faults (or trips
+  // ASan) instead of reading the rest of `packet`.
+  EXPECT_EQ(h.SendBytes(std::span<const uint8_t>{}),
+            Verdict::kDroppedMalformed);
+  for (size_t n = 1; n < packet.size(); ++n) {
+    const std::vector<uint8_t> prefix(packet.begin(), packet.begin() + n);
+    EXPECT_EQ(h.SendBytes(prefix), Verdict::kDroppedMalformed);
   }
   h.ExpectNothingSent();
   EXPECT_EQ(h.counters().InMalformed, packet.size());

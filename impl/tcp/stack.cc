@@ -111,7 +111,9 @@ Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
         ++counters.InErrs;
         break;
       default:  // IP-level rejection: not a TCP segment at all
-        if ((packet[0] >> 4) == 6) count_ipv6_rejection(p.error);
+        if (!packet.empty() && (packet[0] >> 4) == 6) {
+          count_ipv6_rejection(p.error);
+        }
         break;
     }
     return Verdict::kDroppedMalformed;
