@@ -13,9 +13,15 @@ constexpr std::array<std::string_view, 11> kTcpMib = {
     "OutRsts",     "ActiveOpens", "PassiveOpens", "AttemptFails",
     "EstabResets", "CurrEstab",   "RetransSegs"};
 
+// RFC 4293's ip group (Linux's Ip* in /proc/net/snmp).
+constexpr std::array<std::string_view, 6> kIpMib = {
+    "InAddrErrors", "InHdrErrors", "InTruncatedPkts",
+    "InCsumErrors", "ReasmFails",  "InUnknownProtos"};
+
 // tcpref's own counters with no Linux equivalent.
-constexpr std::array<std::string_view, 3> kTcprefOnly = {"InMalformed",
-                                                         "InRsts", "NoSocket"};
+constexpr std::array<std::string_view, 6> kTcprefOnly = {
+    "InMalformed",    "InRsts",   "NoSocket",
+    "MartianSrcDrop", "LandDrop", "ZeroPortDrop"};
 
 bool contains(std::span<const std::string_view> list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -24,7 +30,7 @@ bool contains(std::span<const std::string_view> list, std::string_view name) {
 }  // namespace
 
 std::string_view counter_group(std::string_view counter) {
-  if (counter == "InAddrErrors") return "Ip";    // RFC 4293 ipInAddrErrors
+  if (contains(kIpMib, counter)) return "Ip";
   if (counter.starts_with("Ip6")) return "Ip6";  // Linux /proc/net/snmp6
   if (contains(kTcpMib, counter)) return "Tcp";
   if (contains(kTcprefOnly, counter)) return "Tcpref";

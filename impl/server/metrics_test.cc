@@ -21,6 +21,10 @@ TEST(CounterGroup, FollowsLinuxNaming) {
   EXPECT_EQ(counter_group("SyncookiesSent"), "TcpExt");
   EXPECT_EQ(counter_group("NoSocket"), "Tcpref");
   EXPECT_EQ(counter_group("InAddrErrors"), "Ip");
+  EXPECT_EQ(counter_group("InHdrErrors"), "Ip");
+  EXPECT_EQ(counter_group("ReasmFails"), "Ip");
+  EXPECT_EQ(counter_group("MartianSrcDrop"), "Tcpref");
+  EXPECT_EQ(counter_group("TCPBadOptionsDrop"), "TcpExt");
   EXPECT_EQ(counter_group("Ip6InHdrErrors"), "Ip6");
   EXPECT_EQ(counter_name("Ip6InHdrErrors"), "InHdrErrors");
   EXPECT_EQ(counter_name("InAddrErrors"), "InAddrErrors");

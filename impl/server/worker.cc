@@ -77,6 +77,7 @@ tcp::StackConfig stack_config(const ServerOptions& o,
   c.max_time_wait = app_slots(o);
   c.max_request_socks = o.syn_backlog > 4096 ? o.syn_backlog : 4096;
   c.orphan_retries = o.orphan_retries;
+  c.local_addresses = {o.addr};  // RFC 1122 §3.2.1.3: nothing else
   c.isn_key = isn_key;
   c.cookie_key = cookie_key;
   return c;

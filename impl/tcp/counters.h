@@ -45,6 +45,17 @@ namespace tcpref::tcp {
   X(TCPAbortOnClose)          \
   X(NoSocket)                 \
   X(InAddrErrors)             \
+  X(InHdrErrors)              \
+  X(InTruncatedPkts)          \
+  X(InCsumErrors)             \
+  X(ReasmFails)               \
+  X(InUnknownProtos)          \
+  X(MartianSrcDrop)           \
+  X(LandDrop)                 \
+  X(ZeroPortDrop)             \
+  X(TCPHeaderDrop)            \
+  X(TCPBadOptionsDrop)        \
+  X(TCPListenAckRst)          \
   X(Ip6InHdrErrors)           \
   X(Ip6InTruncatedPkts)       \
   X(Ip6InUnknownProtos)       \

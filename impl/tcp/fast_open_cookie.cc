@@ -40,8 +40,15 @@ wire::FastOpenCookie fast_open_option(
 bool fast_open_cookie_matches(
     const wire::FastOpenCookie& sent,
     const std::array<uint8_t, kFastOpenCookieLength>& expected) {
+  // Constant time: how many leading bytes matched must not show in how
+  // long the check takes (a timing oracle for forging cookies).
   return sent.length == kFastOpenCookieLength &&
-         std::equal(expected.begin(), expected.end(), sent.bytes.begin());
+         sodium_memcmp(expected.data(), sent.bytes.data(), expected.size()) ==
+             0;
+}
+
+bool fast_open_key_usable(const std::array<uint8_t, 16>& key) {
+  return sodium_is_zero(key.data(), key.size()) == 0;
 }
 
 }  // namespace tcpref::tcp

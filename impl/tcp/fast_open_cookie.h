@@ -26,7 +26,12 @@ inline constexpr uint8_t kFastOpenCookieLength = 8;
     const std::array<uint8_t, kFastOpenCookieLength>& cookie,
     bool experimental);
 
-// Whether a cookie the client sent is `expected`.
+// False for the all-zero key: a key everyone knows makes cookies anyone
+// can forge, so listen() and set_fast_open() refuse it (Linux draws a
+// random key instead of ever using zeros).
+[[nodiscard]] bool fast_open_key_usable(const std::array<uint8_t, 16>& key);
+
+// Whether a cookie the client sent is `expected`, in constant time.
 [[nodiscard]] bool fast_open_cookie_matches(
     const wire::FastOpenCookie& sent,
     const std::array<uint8_t, kFastOpenCookieLength>& expected);

@@ -275,6 +275,46 @@ TEST(FastOpen, SynAckRetransmittedThenTimesOut) {
   EXPECT_EQ(h.stack().read(s, buf, h.now()).error, Error::kTimedOut);
 }
 
+// A zero key makes cookies anyone can compute: TFO with one (primary or
+// backup) is refused, by listen() and by set_fast_open(); with TFO off the
+// key is unused and may stay zero.
+TEST(FastOpen, AllZeroKeyIsRefused) {
+  Harness h;
+  ListenOptions zero = TfoOn();
+  zero.fast_open.key = {};
+  Error e = Error::kOk;
+  EXPECT_FALSE(h.stack().listen({kServerAddr, kServerPort}, zero, &e).valid());
+  EXPECT_EQ(e, Error::kInvalidArgument);
+  ListenOptions zero_backup = TfoOn();
+  zero_backup.fast_open.backup_key = std::array<uint8_t, 16>{};
+  EXPECT_FALSE(
+      h.stack().listen({kServerAddr, kServerPort}, zero_backup, &e).valid());
+  EXPECT_EQ(e, Error::kInvalidArgument);
+  const ListenerId l = h.Listen(ListenOptions{});  // TFO off, zero key
+  ASSERT_TRUE(l.valid());
+  EXPECT_EQ(h.stack().set_fast_open(l, zero.fast_open),
+            Error::kInvalidArgument);
+  EXPECT_EQ(h.stack().set_fast_open(l, TfoOn().fast_open), Error::kOk);
+  EXPECT_FALSE(fast_open_key_usable({}));
+  EXPECT_TRUE(fast_open_key_usable(kKey));
+}
+
+// The (constant-time) comparison still rejects a difference in any byte
+// and any length but 8.
+TEST(FastOpen, CookieComparisonChecksEveryByte) {
+  const auto good = fast_open_cookie(kKey, kClientAddr, kServerAddr);
+  EXPECT_TRUE(fast_open_cookie_matches(fast_open_option(good, false), good));
+  for (size_t i = 0; i < good.size(); ++i) {
+    auto bad = good;
+    bad[i] ^= 0x80;
+    EXPECT_FALSE(fast_open_cookie_matches(fast_open_option(bad, false), good))
+        << i;
+  }
+  wire::FastOpenCookie shorter = fast_open_option(good, false);
+  shorter.length = 6;
+  EXPECT_FALSE(fast_open_cookie_matches(shorter, good));
+}
+
 // synack_retries 255: the TFO child's one extra retransmission saturates at
 // 255 instead of wrapping to 0 (which would close it at the first timeout),
 // and the backoff stops doubling at 120 s (Linux TCP_RTO_MAX).

@@ -23,6 +23,7 @@ Verdict Stack::Impl::listener_segment(uint32_t l, const RxContext& rx) {
         cookies_recent(L, rx.now)) {
       return cookie_ack(l, rx);
     }
+    ++counters.TCPListenAckRst;
     send_reset(rx.seg);
     return Verdict::kDroppedInvalid;
   }

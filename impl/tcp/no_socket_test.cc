@@ -128,7 +128,8 @@ TEST(Validation, BadAddressesAreDropped) {
           {.dst_addr = 0xE00000FB, .seq = kIrs, .flags = kSyn, .window = 100}),
       Verdict::kDroppedMalformed);
   h.ExpectNothingSent();
-  EXPECT_EQ(h.counters().InAddrErrors, 3u);
+  EXPECT_EQ(h.counters().MartianSrcDrop, 1u);  // the multicast source
+  EXPECT_EQ(h.counters().InAddrErrors, 2u);    // the two destinations
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "impl/tcp/address.h"
+#include "impl/tcp/fast_open_cookie.h"
 #include "impl/tcp/reset.h"
 #include "impl/tcp/stack_impl.h"
 
@@ -81,6 +82,16 @@ void Stack::Impl::attach_buffers(uint32_t s) {
 }
 
 namespace {
+// kInvalidArgument for TFO on with an all-zero primary or backup key.
+Error check_fast_open(const FastOpenOptions& o) {
+  if (o.queue_length == 0) return Error::kOk;  // TFO off: keys unused
+  if (!fast_open_key_usable(o.key) ||
+      (o.backup_key && !fast_open_key_usable(*o.backup_key))) {
+    return Error::kInvalidArgument;
+  }
+  return Error::kOk;
+}
+
 // Fuzz builds (OSS-Fuzz and --config=fuzz define the macro) skip checksum
 // verification so mutated packets reach the state machine; packet_fuzzer's
 // custom mutator repairs checksums, so it also works with verification on.
@@ -107,12 +118,18 @@ Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
       case wire::ParseError::kTcpTruncated:
       case wire::ParseError::kTcpBadDataOffset:
       case wire::ParseError::kTcpDataOffsetPastEnd:
+        ++counters.InErrs;
+        ++counters.TCPHeaderDrop;
+        break;
       case wire::ParseError::kTcpBadOptions:
         ++counters.InErrs;
+        ++counters.TCPBadOptionsDrop;
         break;
       default:  // IP-level rejection: not a TCP segment at all
         if (!packet.empty() && (packet[0] >> 4) == 6) {
           count_ipv6_rejection(p.error);
+        } else {
+          count_ipv4_rejection(p.error);
         }
         break;
     }
@@ -120,14 +137,7 @@ Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
   }
   ++counters.InSegs;
   const wire::Segment& seg = p.segment;
-  // IPv6 segments parse (impl/wire) but the tables hold IPv4 4-tuples until
-  // they take both families: until then an IPv6 segment is an address the
-  // stack does not serve.
-  if (seg.is_v6() || bad_address(seg.src_addr) || bad_address(seg.dst_addr) ||
-      seg.src_port == 0 || seg.dst_port == 0) {
-    ++counters.InAddrErrors;
-    return Verdict::kDroppedMalformed;
-  }
+  if (const std::optional<Verdict> v = address_check(seg)) return *v;
   const FourTuple t{{seg.dst_addr, seg.dst_port}, {seg.src_addr, seg.src_port}};
   const uint64_t hash = hasher(t);
   const RxContext rx{seg, t, hash, now};
@@ -146,6 +156,68 @@ Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
     return listener_segment(l, rx);
   }
   return no_socket(seg);
+}
+
+void Stack::Impl::count_ipv4_rejection(wire::ParseError e) {
+  // Linux's IP MIB (/proc/net/snmp Ip, RFC 4293), as ip_rcv counts them.
+  switch (e) {
+    case wire::ParseError::kIpTruncated:
+      ++counters.InTruncatedPkts;
+      return;
+    case wire::ParseError::kIpBadChecksum:
+      ++counters.InCsumErrors;
+      ++counters.InHdrErrors;
+      return;
+    case wire::ParseError::kIpFragment:
+      ++counters.ReasmFails;  // no reassembly: every fragment fails
+      return;
+    case wire::ParseError::kNotTcp:
+      ++counters.InUnknownProtos;
+      return;
+    default:  // version, IHL, total length
+      ++counters.InHdrErrors;
+      return;
+  }
+}
+
+std::optional<Verdict> Stack::Impl::address_check(const wire::Segment& seg) {
+  // IPv6 segments parse (impl/wire) but the tables hold IPv4 4-tuples until
+  // they take both families: until then an IPv6 segment is an address the
+  // stack does not serve.
+  if (seg.is_v6()) {
+    ++counters.InAddrErrors;
+    return Verdict::kDroppedMalformed;
+  }
+  // RFC 1122 §3.2.1.3: martian sources, and LAND (a segment from our own
+  // address to itself: answering it talks to ourselves).
+  if (martian_source(seg.src_addr)) {
+    ++counters.MartianSrcDrop;
+    return Verdict::kDroppedMalformed;
+  }
+  if (seg.src_addr == seg.dst_addr) {
+    ++counters.LandDrop;
+    return Verdict::kDroppedMalformed;
+  }
+  // RFC 1122 §3.2.1.3 / §4.2.3.10: only our own unicast addresses.
+  if (bad_address(seg.dst_addr) || !local_address(seg.dst_addr)) {
+    ++counters.InAddrErrors;
+    return Verdict::kDroppedMalformed;
+  }
+  // Port 0 names no endpoint (RFC 6335 §6: reserved).
+  if (seg.src_port == 0 || seg.dst_port == 0) {
+    ++counters.ZeroPortDrop;
+    return Verdict::kDroppedMalformed;
+  }
+  return std::nullopt;
+}
+
+bool Stack::Impl::local_address(uint32_t addr) const {
+  bool any = false;
+  for (const uint32_t a : config.local_addresses) {
+    if (a == addr) return true;
+    any = any || a != 0;
+  }
+  return !any;
 }
 
 void Stack::Impl::count_ipv6_rejection(wire::ParseError e) {
@@ -314,6 +386,9 @@ ListenerId Stack::listen(Endpoint local, const ListenOptions& options,
   if (const Error e = check_socket_options(options.socket); e != Error::kOk) {
     return fail(e);
   }
+  if (const Error e = check_fast_open(options.fast_open); e != Error::kOk) {
+    return fail(e);
+  }
   uint32_t free_slot = kNotFound;
   for (uint32_t i = 0; i < impl_->listeners.size(); ++i) {
     const Listener& l = impl_->listeners[i];
@@ -385,6 +460,7 @@ Error Stack::set_fast_open(ListenerId listener,
       !impl_->listeners[listener.index].in_use) {
     return Error::kBadHandle;
   }
+  if (const Error e = check_fast_open(options); e != Error::kOk) return e;
   impl_->listeners[listener.index].options.fast_open = options;
   return Error::kOk;
 }

@@ -138,6 +138,11 @@ struct StackConfig {
   // Per-connection challenge ACK budget (RFC 5961 §7; no global counter, which
   // was CVE-2016-5696's side channel).
   uint32_t challenge_acks_per_second = 10;
+  // The stack's own IPv4 addresses (RFC 1122 §3.2.1.3): a segment to any
+  // other destination is dropped (InAddrErrors). Unused entries are 0; all
+  // 0 (the default, for tests and fuzzers that do not care) accepts any
+  // destination that is not broadcast or multicast.
+  std::array<uint32_t, 4> local_addresses{};
   // Secrets for ISS (RFC 6528) and SYN cookies. The caller supplies them
   // (the server from libsodium's randombytes; tests a fixed value) so runs
   // are reproducible.

@@ -100,6 +100,11 @@ struct Stack::Impl {
   // stack.cc
   Verdict receive(std::span<const uint8_t> packet, Time now);
   void count_ipv6_rejection(wire::ParseError e);
+  void count_ipv4_rejection(wire::ParseError e);
+  // Martian and LAND sources, foreign destinations, port 0: the verdict
+  // when the segment is dropped (each reason has its counter).
+  std::optional<Verdict> address_check(const wire::Segment& seg);
+  bool local_address(uint32_t addr) const;
   uint32_t find_socket(const FourTuple& t, uint64_t hash) const;
   uint32_t find_time_wait(const FourTuple& t, uint64_t hash) const;
   uint32_t find_request(const FourTuple& t, uint64_t hash) const;

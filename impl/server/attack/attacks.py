@@ -6,6 +6,7 @@ Usage: attacks.py CASE        (see CASES at the bottom)"""
 
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -182,8 +183,233 @@ def memory_follows_use():
           f"RSS grew only {rss['live'] - rss[8000]} KiB with live data")
 
 
+# --- raw packets into the server's TUN queue -------------------------------
+
+ETH_P_IP = 0x0800
+SPOOF = "198.19.{}.{}"  # spoofed sources: 198.19.0.0/16 only
+KERNEL_SIDE = "198.18.0.2"
+
+
+def _sum16(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def _csum(data):
+    return (~_sum16(data)) & 0xFFFF
+
+
+def ipv4(src, dst, payload, proto=6, flags_frag=0x4000, ihl=5, version=4,
+         total=None, fix=True):
+    """An IPv4 header (+ payload) with a correct checksum unless fix=False."""
+    total = 4 * ihl + len(payload) if total is None else total
+    hdr = struct.pack("!BBHHHBBH4s4s", version << 4 | ihl, 0, total, 1,
+                      flags_frag, 64, proto, 0, socket.inet_aton(src),
+                      socket.inet_aton(dst))
+    hdr += b"\0" * max(0, 4 * ihl - 20)
+    if fix:
+        c = _csum(hdr)
+        hdr = hdr[:10] + struct.pack("!H", c) + hdr[12:]
+    return hdr + payload
+
+
+def tcp(src, dst, sport, dport, flags, seq=1000, ack=0, options=b"",
+        doff=None, payload=b"", fix=True):
+    doff = (20 + len(options)) // 4 if doff is None else doff
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags,
+                      65535, 0, 0) + options + payload
+    if fix:
+        pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack(
+            "!BBH", 0, 6, len(seg))
+        c = _csum(pseudo + seg)
+        seg = seg[:16] + struct.pack("!H", c) + seg[18:]
+    return seg
+
+
+FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+MSS = b"\x02\x04\x05\xb4"
+
+
+class Injector:
+    """Writes raw IPv4 packets into tcpref0: the TUN driver hands them to
+    the server as if the kernel had routed them, unchanged (no checksum or
+    length repair, unlike a raw IP socket)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                                  socket.htons(ETH_P_IP))
+        self.sock.bind(("tcpref0", ETH_P_IP))
+
+    def send(self, packet):
+        self.sock.sendto(packet, ("tcpref0", ETH_P_IP))
+
+    def close(self):
+        self.sock.close()
+
+
+def syn_from(src, port=HTTP_PORT, sport=40000, **kw):
+    return ipv4(src, SERVER_ADDR, tcp(src, SERVER_ADDR, sport, port, SYN,
+                                      options=MSS, **kw))
+
+
+def malformed_classes():
+    """(name, packet, counter that must move by one). Sources are spoofed
+    (198.19.0.0/16) unless the class is about the source."""
+    s, d, p = "198.19.1.1", SERVER_ADDR, HTTP_PORT
+    good_tcp = tcp(s, d, 40001, p, SYN, options=MSS)
+    syn = ipv4(s, d, good_tcp)
+    bad_ipsum = bytearray(syn)
+    bad_ipsum[10] ^= 1
+    bad_tcpsum = bytearray(syn)
+    bad_tcpsum[37] ^= 1
+    return [
+        ("IP truncated", syn[:12], "IpInTruncatedPkts"),
+        ("IP version 5", ipv4(s, d, good_tcp, version=5), "IpInHdrErrors"),
+        ("IHL 4", ipv4(s, d, good_tcp, ihl=4), "IpInHdrErrors"),
+        ("IHL past the end", ipv4(s, d, b"", ihl=15)[:40], "IpInHdrErrors"),
+        ("total length past the end",
+         ipv4(s, d, good_tcp, total=len(syn) + 8), "IpInHdrErrors"),
+        ("total length below IHL", ipv4(s, d, good_tcp, total=12),
+         "IpInHdrErrors"),
+        ("IP checksum", bytes(bad_ipsum), "IpInCsumErrors"),
+        ("fragment, MF", ipv4(s, d, good_tcp, flags_frag=0x2000),
+         "IpReasmFails"),
+        ("fragment, offset", ipv4(s, d, good_tcp, flags_frag=0x0010),
+         "IpReasmFails"),
+        ("UDP", ipv4(s, d, good_tcp, proto=17), "IpInUnknownProtos"),
+        ("TCP truncated", ipv4(s, d, good_tcp[:12]), "TcpExtTCPHeaderDrop"),
+        ("doff 4", ipv4(s, d, tcp(s, d, 40001, p, SYN, doff=4)),
+         "TcpExtTCPHeaderDrop"),
+        ("doff past the end", ipv4(s, d, tcp(s, d, 40001, p, SYN, doff=15)),
+         "TcpExtTCPHeaderDrop"),
+        ("TCP checksum", bytes(bad_tcpsum), "TcpCsumErrors"),
+        ("option length 0",
+         ipv4(s, d, tcp(s, d, 40001, p, SYN, options=b"\x02\x00\x00\x00")),
+         "TcpExtTCPBadOptionsDrop"),
+        ("option past the end",
+         ipv4(s, d, tcp(s, d, 40001, p, SYN, options=b"\x01\x01\x08\x0a")),
+         "TcpExtTCPBadOptionsDrop"),
+        ("MSS length 3",
+         ipv4(s, d, tcp(s, d, 40001, p, SYN, options=b"\x02\x03\x05\x00")),
+         "TcpExtTCPBadOptionsDrop"),
+        ("source 0/8", syn_from("0.1.2.3"), "TcprefMartianSrcDrop"),
+        ("source 127/8", syn_from("127.0.0.1"), "TcprefMartianSrcDrop"),
+        ("source multicast", syn_from("224.0.0.1"), "TcprefMartianSrcDrop"),
+        ("source class E", syn_from("240.0.0.1"), "TcprefMartianSrcDrop"),
+        ("source broadcast", syn_from("255.255.255.255"),
+         "TcprefMartianSrcDrop"),
+        ("LAND", ipv4(d, d, tcp(d, d, p, p, SYN, options=MSS)),
+         "TcprefLandDrop"),
+        ("not our address",
+         ipv4(s, "198.18.0.9", tcp(s, "198.18.0.9", 40001, p, SYN)),
+         "IpInAddrErrors"),
+        ("port 0", ipv4(s, d, tcp(s, d, 0, p, SYN)), "TcprefZeroPortDrop"),
+        ("SYN+FIN", ipv4(s, d, tcp(s, d, 40001, p, SYN | FIN)),
+         "TcpExtTCPListenSynFinDrop"),
+        ("SYN+RST", ipv4(s, d, tcp(s, d, 40001, p, SYN | RST)),
+         "TcpExtTCPListenRstDrop"),
+        ("no flags", ipv4(s, d, tcp(s, d, 40001, p, 0)),
+         "TcpExtTCPListenNoFlagDrop"),
+        ("FIN+PSH+URG (xmas)", ipv4(s, d, tcp(s, d, 40001, p, FIN | PSH | URG)),
+         "TcpExtTCPListenNoFlagDrop"),
+        ("ACK without a cookie", ipv4(s, d, tcp(s, d, 40001, p, ACK, ack=7)),
+         "TcpExtTCPListenAckRst"),
+    ]
+
+
+def malformed_catalog():
+    """Thirty classes of malformed or martian packets written straight into
+    the TUN queue. Defence: each is dropped with its own counter, before
+    any state is created. Service continues."""
+    with Server("http", HTTP_PORT) as server:
+        inject = Injector()
+        classes = malformed_classes()
+        check(len(classes) >= 25, "the catalog lost classes")
+        for name, packet, counter in classes:
+            before = server.counters()
+            inject.send(packet)
+            deadline = time.monotonic() + 5
+            while True:
+                after = server.counters()
+                if after.get("TcprefTunPacketsIn", 0) > \
+                        before.get("TcprefTunPacketsIn", 0) or \
+                        time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+            moved = {k: after.get(k, 0) - before.get(k, 0)
+                     for k in set(after) | set(before)
+                     if after.get(k, 0) != before.get(k, 0)}
+            check(moved.get(counter) == 1,
+                  f"{name}: {counter} moved {moved.get(counter, 0)}; "
+                  f"moved: {moved}")
+            for state in ("TcpPassiveOpens", "TcprefListenSynQueue",
+                          "TcpExtSyncookiesSent", "TcprefAppAccepted"):
+                check(state not in moved, f"{name} created state: {moved}")
+            print(f"dropped: {name:28} {counter}", flush=True)
+        inject.close()
+        curl_timed("/")
+        c = server.stop()
+    expect_counter(c, "TcpPassiveOpens", 1)  # the curl
+
+
+def loadgen_binary():
+    for path in ("bench/side_by_side/loadgen",
+                 os.path.join(os.environ.get("TEST_SRCDIR", ""),
+                              "tcpref/bench/side_by_side/loadgen")):
+        if os.access(path, os.X_OK):
+            return path
+    sys.exit("loadgen binary not found")
+
+
+def flood_at(rate, seconds):
+    """loadgen: 2 threads of connect/echo/close while a third writes spoofed
+    SYNs from 198.19.0.0/16 at `rate` per second (bounded by `seconds`)."""
+    r = subprocess.run([loadgen_binary(), "connections", "--server",
+                        f"{SERVER_ADDR}:{ECHO_PORT}", "--threads", "2",
+                        "--seconds", str(seconds), "--flood", str(rate)],
+                       capture_output=True, text=True, timeout=seconds + 30)
+    for line in r.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return {k: float(v) for k, v in
+                    (kv.split("=") for kv in line.split()[1:])}
+    raise AssertionError(f"loadgen failed: {r.stderr.strip()}")
+
+
+def syn_flood():
+    """Spoofed SYN flood at fixed offered rates. Defence: SYN cookies once
+    the SYN queue is full (RFC 4987 §3.6). Legitimate clients: >= 99 %
+    of their connections succeed at every rate."""
+    with Server("echo", ECHO_PORT) as server:
+        for rate in (1000, 5000, 20000):
+            before = server.counters()
+            r = flood_at(rate, 2)
+            after = server.counters()
+            total = r["ok"] + r["failed"]
+            success = r["ok"] / total if total else 0
+            cookies = after.get("TcpExtSyncookiesSent", 0) - \
+                before.get("TcpExtSyncookiesSent", 0)
+            print(f"FIGURE syn_flood: offered {rate} spoofed SYN/s "
+                  f"(written {r['flood_written'] / r['seconds']:.0f}/s) for "
+                  f"{r['seconds']:.1f}s: legitimate {int(r['ok'])} ok, "
+                  f"{int(r['failed'])} failed ({100 * success:.2f} %), "
+                  f"{r['conn_per_s']:.0f} conn/s; {cookies} SYN cookies sent",
+                  flush=True)
+            check(total > 0 and success >= 0.99,
+                  f"at {rate} SYN/s only {100 * success:.2f} % succeeded")
+            check(r["flood_written"] >= 0.5 * rate * r["seconds"],
+                  f"the flood wrote {r['flood_written']} at {rate}/s")
+            if rate >= 5000:
+                check(cookies > 0, "the SYN queue never overflowed")
+        server.stop()
+
+
 CASES = {f.__name__: f for f in (idle_exhaustion, header_timeout,
-                                  idle_timeout, memory_follows_use)}
+                                  idle_timeout, memory_follows_use,
+                                  malformed_catalog, syn_flood)}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in CASES:

@@ -3,7 +3,11 @@
 The integration suite (this package) and the attack suite
 (//impl/server/attack) both use it; `script` is the suite's cases file."""
 
-def integration_cases(cases, script = "cases.py", waiting_for_data_path = []):
+def integration_cases(
+        cases,
+        script = "cases.py",
+        extra_data = [],
+        waiting_for_data_path = []):
     for name, size in cases.items():
         tags = ["integration", "requires-root"]
         if name in waiting_for_data_path:
@@ -17,6 +21,6 @@ def integration_cases(cases, script = "cases.py", waiting_for_data_path = []):
                 script,
                 "//impl/server/integration:harness.py",
                 "//impl/server:tcpref-server",
-            ],
+            ] + extra_data,
             tags = tags,
         )
