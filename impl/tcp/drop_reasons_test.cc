@@ -280,10 +280,12 @@ TEST(DropReasons, LocalAddressesOnlyWhenConfigured) {
       open.Send(
           {.dst_addr = 0xc6120009, .seq = kIrs, .flags = kSyn, .window = 100}),
       Verdict::kAccepted);
+  EXPECT_EQ(open.PopSent().segment.src_addr, 0xc6120009u);  // its SYN-ACK
   Harness closed(Config());
   closed.Listen({}, {0, kServerPort});
   EXPECT_EQ(closed.Send({.seq = kIrs, .flags = kSyn, .window = 100}),
             Verdict::kAccepted);
+  EXPECT_EQ(closed.PopSent().segment.src_addr, kServerAddr);
 }
 
 struct ListenerCase {
