@@ -1,55 +1,24 @@
 // The refinement property: on every generated input sequence, after each
 // step, the impl's abstracted state and outputs equal the model's `step`
-// (Concrete domain). One property per configuration; the last test checks
-// that the runs together took every transition of the model.
+// (Concrete domain). One property per configuration; coverage_test checks
+// that every transition of the model is taken.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include <array>
 #include <cstdio>
-#include <map>
-#include <set>
-#include <string_view>
 
-#include "model/transitions.h"
 #include "refinement/driver.h"
 #include "refinement/generators.h"
-#include "refinement/known_divergences.h"
 
 namespace tcpref::refinement {
 namespace {
-
-using model::Transition;
-constexpr size_t kTransitions = static_cast<size_t>(Transition::kCount);
-
-// Totals over the whole binary, for the coverage test and the log.
-struct Totals {
-  uint64_t sequences = 0;
-  uint64_t steps = 0;
-  std::array<uint64_t, kTransitions> taken{};
-  std::vector<uint64_t> skipped =
-      std::vector<uint64_t>(known_divergences().size(), 0);
-};
-Totals& totals() {
-  static Totals t;
-  return t;
-}
 
 void check_config(const RefinementConfig& config) {
   uint64_t sequences = 0;
   const bool ok = rc::check(
       "impl refines the model under " + config.name, [&](const Scenario& s) {
         const RunResult r = run(config, s);
-        Totals& t = totals();
-        ++t.sequences;
         ++sequences;
-        t.steps += s.steps.size();
-        for (Transition tr : r.transitions) {
-          if (tr < Transition::kCount) ++t.taken[static_cast<size_t>(tr)];
-        }
-        for (size_t i = 0; i < r.skipped.size(); ++i) {
-          t.skipped[i] += r.skipped[i];
-        }
         if (r.diverged) {
           RC_FAIL("impl and model diverge at step " +
                   std::to_string(r.failing_step) + ": " + r.divergence +
@@ -82,49 +51,6 @@ TCPREF_REFINEMENT_CONFIG(CookiesAutoDropTs1337Backlog1Shift7, 12)
 
 TEST(Refinement, ConfigurationsListed) {
   EXPECT_EQ(standard_configs().size(), 13u);
-}
-
-// Rows the driver never produces by construction; docs/MODEL.md
-// ("Refinement: transition coverage") gives the reason for each.
-const std::set<Transition>& unreachable() {
-  static const std::set<Transition> s = {
-      Transition::kInvalidInput,    Transition::kInvalidState,
-      Transition::kSynAckTimerIdle, Transition::kTimeWaitTimerIdle,
-      Transition::kOtherExpireNone, Transition::kOtherAcceptNone,
-  };
-  return s;
-}
-
-// Runs last (gtest keeps definition order): every transition of the model
-// was taken at least once by the properties above, except the listed ones.
-TEST(RefinementCoverage, EveryTransitionTaken) {
-  const Totals& t = totals();
-  std::printf("refinement: %llu sequences, %llu steps in total\n",
-              static_cast<unsigned long long>(t.sequences),
-              static_cast<unsigned long long>(t.steps));
-  std::printf("%-28s %10s  %s\n", "transition", "taken", "description");
-  for (size_t i = 0; i < kTransitions; ++i) {
-    const auto tr = static_cast<Transition>(i);
-    std::printf(
-        "%-28s %10llu  %s%s\n", std::string(model::name(tr)).c_str(),
-        static_cast<unsigned long long>(t.taken[i]),
-        std::string(model::description(tr)).c_str(),
-        unreachable().count(tr) ? " [unreachable by construction]" : "");
-  }
-  std::printf("known divergences (steps skipped):\n");
-  for (size_t i = 0; i < t.skipped.size(); ++i) {
-    const KnownDivergence& d = known_divergences()[i];
-    std::printf("  %-52s %8llu  %s\n", std::string(d.name).c_str(),
-                static_cast<unsigned long long>(t.skipped[i]),
-                d.doc.empty() ? "open" : std::string(d.doc).c_str());
-  }
-  EXPECT_GE(t.sequences, 10000u);
-  for (size_t i = 0; i < kTransitions; ++i) {
-    const auto tr = static_cast<Transition>(i);
-    if (unreachable().count(tr)) continue;
-    EXPECT_GT(t.taken[i], 0u) << "never taken: " << model::name(tr) << " ("
-                              << model::description(tr) << ")";
-  }
 }
 
 }  // namespace
