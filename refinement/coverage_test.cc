@@ -33,8 +33,8 @@ struct Totals {
 Totals run_every_config() {
   Totals t;
   for (const RefinementConfig& config : standard_configs()) {
-    const bool ok = rc::check(
-        "coverage under " + config.name, [&](const Scenario& s) {
+    const bool ok =
+        rc::check("coverage under " + config.name, [&](const Scenario& s) {
           const RunResult r = run(config, s);
           ++t.sequences;
           t.steps += s.steps.size();

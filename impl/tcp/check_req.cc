@@ -70,12 +70,25 @@ Verdict Stack::Impl::request_segment(uint32_t ri, const RxContext& rx) {
   // one draws a challenge ACK, anything else is dropped.
   if (rst) {
     ++counters.InRsts;
+    //= RFC 9293 §3.10.7.4
+    //# If the RST bit is set and the sequence number exactly matches the next
+    //# expected sequence number (RCV.NXT), then TCP endpoints MUST reset the
+    //# connection in the manner prescribed below according to the connection
+    //# state.
     if (rx.seg.seq == rcv_nxt) {
       ++counters.EmbryonicRsts;
       ++counters.AttemptFails;
       free_request(ri, rx.hash);
       return Verdict::kAccepted;
     }
+    //= RFC 9293 §3.10.7.4
+    //# If the RST bit is set and the sequence number does not exactly match the
+    //# next expected sequence value, yet is within the current receive window,
+    //# TCP endpoints MUST send an acknowledgment (challenge ACK):
+    //= RFC 9293 §3.10.7.4
+    //# After sending the challenge ACK, TCP endpoints MUST drop the
+    //# unacceptable segment and stop processing the incoming packet
+    //# further.
     if (seq_in_window(rx.seg.seq, rcv_nxt, rcv_nxt + synack_window(config))) {
       if (r.challenge.allow(rx.now, config.challenge_acks_per_second)) {
         ++counters.TCPChallengeACK;

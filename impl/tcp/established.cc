@@ -62,17 +62,36 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
   // resets; elsewhere in the window draws a challenge ACK; outside, dropped.
   if (rst) {
     ++c.InRsts;
+    //= RFC 9293 §3.10.7.4
+    //# If the RST bit is set and the sequence number exactly matches the next
+    //# expected sequence number (RCV.NXT), then TCP endpoints MUST reset the
+    //# connection in the manner prescribed below according to the connection
+    //# state.
     if (seg.seq == rcv.nxt) {
       peer_reset = true;
       set_state(TcpState::kClosed, c);
       snd.timer_due = Time{0};
       return {Verdict::kAccepted, ConnectionEvent::kClosed};
     }
+    //= RFC 9293 §3.10.7.4
+    //# If the RST bit is set and the sequence number does not exactly match the
+    //# next expected sequence value, yet is within the current receive window,
+    //# TCP endpoints MUST send an acknowledgment (challenge ACK):
+    //= RFC 9293 §3.10.7.4
+    //# After sending the challenge ACK, TCP endpoints MUST drop the
+    //# unacceptable segment and stop processing the incoming packet
+    //# further.
     return on_rst_not_exact(seg, env);
   }
 
   // RFC 5961 §4.2: a SYN in a synchronized state, whatever its sequence
   // number, draws a challenge ACK and is dropped.
+  //= RFC 9293 §3.10.7.4
+  //# if the SYN bit is set, irrespective of the sequence number, TCP endpoints
+  //# MUST send a "challenge ACK" to the remote peer:
+  //= RFC 9293 §3.10.7.4
+  //# After sending the acknowledgment, TCP implementations MUST drop the
+  //# unacceptable segment and stop processing further.
   if (seg.has(kSyn)) {
     ++c.TCPSYNChallenge;
     send_challenge_ack(env);
@@ -91,6 +110,13 @@ ConnectionResult Connection::on_segment(const wire::Segment& seg,
     ++c.TCPNoAckDrop;
     return {Verdict::kDroppedInvalid};
   }
+  //= RFC 9293 §3.10.7.4
+  //# TCP stacks that implement RFC 5961 MUST add an input check that the ACK
+  //# value is acceptable only if it is in the range of ((SND.UNA -
+  //# MAX.SND.WND) =< SEG.ACK =< SND.NXT).
+  //= RFC 9293 §3.10.7.4
+  //# All incoming segments whose ACK value doesn't satisfy the above condition
+  //# MUST be discarded and an ACK sent back.
   // RFC 9293: an ACK for something not yet sent gets an ACK and is dropped.
   if (seq_after(seg.ack, snd.nxt)) {
     ++c.TCPAckUnsentDrop;

@@ -35,6 +35,11 @@ wire::Segment AckOf(uint32_t iss, uint32_t rcv_nxt, uint16_t window = 65535) {
 }
 
 // RFC 5961 §3.2: RST with SEQ = RCV.NXT resets the connection.
+//= RFC 9293 §3.10.7.4 type=test
+//# If the RST bit is set and the sequence number exactly matches the next
+//# expected sequence number (RCV.NXT), then TCP endpoints MUST reset the
+//# connection in the manner prescribed below according to the connection
+//# state.
 TEST(Established, ExactRstResetsConnection) {
   Harness h;
   const Conn c = EstablishPlain(h);
@@ -54,6 +59,13 @@ TEST(Established, ExactRstResetsConnection) {
 }
 
 // RFC 5961 §3.2: an in-window RST that is not exact draws a challenge ACK.
+//= RFC 9293 §3.10.7.4 type=test
+//# If the RST bit is set and the sequence number does not exactly match the
+//# next expected sequence value, yet is within the current receive window,
+//# TCP endpoints MUST send an acknowledgment (challenge ACK):
+//= RFC 9293 §3.10.7.4 type=test
+//# After sending the challenge ACK, TCP endpoints MUST drop the unacceptable
+//# segment and stop processing the incoming packet further.
 TEST(Established, InWindowRstGetsChallengeAck) {
   Harness h;
   const Conn c = EstablishPlain(h);
@@ -76,6 +88,12 @@ TEST(Established, OutOfWindowRstIsDropped) {
 }
 
 // RFC 5961 §4.2: any SYN, in window or not, draws a challenge ACK.
+//= RFC 9293 §3.10.7.4 type=test
+//# if the SYN bit is set, irrespective of the sequence number, TCP endpoints
+//# MUST send a "challenge ACK" to the remote peer:
+//= RFC 9293 §3.10.7.4 type=test
+//# After sending the acknowledgment, TCP implementations MUST drop the
+//# unacceptable segment and stop processing further.
 TEST(Established, AnySynGetsChallengeAck) {
   Harness h;
   const Conn c = EstablishPlain(h);
@@ -281,6 +299,13 @@ TEST(Established, AckOfUnsentDataGetsAck) {
 }
 
 // RFC 5961 §5.2: an ACK below SND.UNA − MAX.SND.WND draws a challenge ACK.
+//= RFC 9293 §3.10.7.4 type=test
+//# TCP stacks that implement RFC 5961 MUST add an input check that the ACK
+//# value is acceptable only if it is in the range of ((SND.UNA -
+//# MAX.SND.WND) =< SEG.ACK =< SND.NXT).
+//= RFC 9293 §3.10.7.4 type=test
+//# All incoming segments whose ACK value doesn't satisfy the above condition
+//# MUST be discarded and an ACK sent back.
 TEST(Established, TooOldAckGetsChallengeAck) {
   Harness h;
   const Conn c = EstablishPlain(h);  // MAX.SND.WND = 65535

@@ -162,6 +162,11 @@ TEST(SynReceived, PlantedBugAcceptsIssPlus2) {
 }
 
 // RFC 5961 §3.2: RST with SEQ = RCV.NXT aborts the embryonic connection.
+//= RFC 9293 §3.10.7.4 type=test
+//# If the RST bit is set and the sequence number exactly matches the next
+//# expected sequence number (RCV.NXT), then TCP endpoints MUST reset the
+//# connection in the manner prescribed below according to the connection
+//# state.
 TEST(SynReceived, ExactRstRemovesRequest) {
   Harness h;
   const ListenerId l = h.Listen();
@@ -174,6 +179,13 @@ TEST(SynReceived, ExactRstRemovesRequest) {
 }
 
 // RFC 5961 §3.2: an in-window RST that is not exact draws a challenge ACK.
+//= RFC 9293 §3.10.7.4 type=test
+//# If the RST bit is set and the sequence number does not exactly match the
+//# next expected sequence value, yet is within the current receive window,
+//# TCP endpoints MUST send an acknowledgment (challenge ACK):
+//= RFC 9293 §3.10.7.4 type=test
+//# After sending the challenge ACK, TCP endpoints MUST drop the unacceptable
+//# segment and stop processing the incoming packet further.
 TEST(SynReceived, InWindowRstGetsChallengeAck) {
   Harness h;
   h.Listen();

@@ -82,6 +82,12 @@ Verdict Stack::Impl::time_wait_segment(uint32_t wi, const RxContext& rx) {
       ++counters.TCPTimeWaitReopen;
       return conn_request(l, rx, iss);
     }
+    //= RFC 9293 §3.10.7.4
+    //# if the SYN bit is set, irrespective of the sequence number, TCP
+    //# endpoints MUST send a "challenge ACK" to the remote peer:
+    //= RFC 9293 §3.10.7.4
+    //# After sending the acknowledgment, TCP implementations MUST drop the
+    //# unacceptable segment and stop processing further.
     ++counters.TCPTimeWaitSynDrop;
     ++counters.TCPTimeWaitAck;
     output.send(time_wait_ack(w, rx.now));

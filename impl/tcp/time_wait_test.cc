@@ -112,6 +112,12 @@ TEST(TimeWait, SynWithHigherSequenceReopens) {
 // RFC 6191 §2: a SYN with a lower sequence number does not reopen; like any
 // SYN in a synchronized state it draws an ACK (RFC 5961 §4.2; Linux
 // TCP_TW_ACK).
+//= RFC 9293 §3.10.7.4 type=test
+//# if the SYN bit is set, irrespective of the sequence number, TCP endpoints
+//# MUST send a "challenge ACK" to the remote peer:
+//= RFC 9293 §3.10.7.4 type=test
+//# After sending the acknowledgment, TCP implementations MUST drop the
+//# unacceptable segment and stop processing further.
 TEST(TimeWait, SynWithLowerSequenceGetsAck) {
   Harness h;
   const Closed c = ToTimeWait(h);

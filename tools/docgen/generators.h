@@ -16,6 +16,8 @@ std::string record_sizes_section(const Context&);
 std::string proof_properties_section(const Context&);
 // model/transitions.h: every row of the transition table.
 std::string model_rows_section(const Context&);
+// docs/rfc9293_musts.txt against the `//= RFC 9293` annotations in impl/tcp.
+std::string rfc9293_trace_section(const Context&);
 
 }  // namespace tcpref::docgen
 

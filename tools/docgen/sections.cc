@@ -13,6 +13,7 @@ const std::vector<Section>& all_sections() {
       {"record_sizes", record_sizes_section},
       {"proof_properties", proof_properties_section},
       {"model_rows", model_rows_section},
+      {"rfc9293_trace", rfc9293_trace_section},
   };
   return sections;
 }
