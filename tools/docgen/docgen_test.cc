@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace tcpref::docgen {
@@ -69,6 +71,31 @@ TEST(Docgen, UnknownSectionsAreKeptOnlyWhenAsked) {
 
 TEST(Docgen, MarkdownCellsEscapePipesAndAngles) {
   EXPECT_EQ(md_cell("a|b <SEQ=x>"), "a\\|b &lt;SEQ=x>");
+}
+
+TEST(Docgen, RfcTraceRejectsAQuoteOfNoRequirement) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(::testing::TempDir()) / "rfc_trace";
+  fs::create_directories(root / "docs");
+  fs::create_directories(root / "impl/tcp");
+  fs::copy_file("docs/rfc9293_musts.txt", root / "docs/rfc9293_musts.txt",
+                fs::copy_options::overwrite_existing);
+  std::ofstream(root / "impl/tcp/x.cc") << "//= RFC 9293 §3.10.7.4\n"
+                                           "//# TCP MUST do nothing at all\n";
+  const Section* trace = nullptr;
+  for (const Section& s : all_sections()) {
+    if (s.name == "rfc9293_trace") trace = &s;
+  }
+  ASSERT_NE(trace, nullptr);
+  EXPECT_THROW(trace->generate(Context{root}), std::runtime_error);
+  std::ofstream(root / "impl/tcp/x.cc")
+      << "//= RFC 9293 §3.10.7.4 type=test\n"
+         "//# All incoming segments whose ACK value doesn't satisfy the\n"
+         "//# above condition MUST be discarded\n";
+  const std::string report = trace->generate(Context{root});
+  EXPECT_NE(report.find("9 MUSTs; 0 with code, 1 with a test."),
+            std::string::npos)
+      << report;
 }
 
 TEST(Docgen, EverySectionGenerates) {

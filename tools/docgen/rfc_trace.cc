@@ -142,10 +142,10 @@ std::string rfc9293_trace_section(const Context& context) {
     with_code += !r.code.empty();
     with_test += !r.tests.empty();
   }
-  std::string out = std::to_string(reqs.size()) + " MUSTs; " +
-                    std::to_string(with_code) + " with code, " +
-                    std::to_string(with_test) + " with a test.\n\n" +
-                    "| requirement | text | code | tests |\n|---|---|---|---|\n";
+  std::string out =
+      std::to_string(reqs.size()) + " MUSTs; " + std::to_string(with_code) +
+      " with code, " + std::to_string(with_test) + " with a test.\n\n" +
+      "| requirement | text | code | tests |\n|---|---|---|---|\n";
   for (const Requirement& r : reqs) {
     out += "| " + r.id + " " + r.section + " | " + md_cell(r.text) + " | " +
            list(r.code) + " | " + list(r.tests) + " |\n";
