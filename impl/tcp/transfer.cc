@@ -260,9 +260,11 @@ void Connection::on_ack(const wire::Segment& seg, ConnectionEnv& env) {
     }
     if (d.restart_timer) snd.timer_due = rto_due(env);
   }
-  // A peer that answers our probes with a zero window is alive: the user
-  // timeout is for a silent peer.
-  if (seg_wnd == 0 && seg.ack == snd.una && snd.stalled_since != Time{0}) {
+  // A peer that answers our probes with a zero window is alive: the default
+  // user timeout is for a silent peer. An explicit TCP_USER_TIMEOUT bounds
+  // zero-window probing too, answered or not (Linux icsk_probes_tstamp).
+  if (seg_wnd == 0 && seg.ack == snd.una && snd.stalled_since != Time{0} &&
+      sockopt.user_timeout == Time{0}) {
     snd.stalled_since = env.now;
   }
   snd.update_window(seg.seq, seg.ack, seg_wnd);
@@ -335,7 +337,13 @@ ConnectionEvent Connection::on_retransmit_timer(ConnectionEnv& env) {
   const bool fin_gives_up = snd.fin == FinState::kSent &&
                             sockopt.user_timeout == Time{0} &&
                             snd.retransmits >= env.config.orphan_retries;
-  if (timeout || fin_gives_up) {
+  // A closed socket's zero-window probes, answered or not, are bounded the
+  // same way (Linux tcp_probe_timer: tcp_orphan_retries for a dead socket),
+  // or a peer that never opens its window holds the socket forever.
+  const bool probe_gives_up = env.orphaned && snd.wnd == 0 &&
+                              sockopt.user_timeout == Time{0} &&
+                              snd.retransmits >= env.config.orphan_retries;
+  if (timeout || fin_gives_up || probe_gives_up) {
     ++c.TCPAbortOnTimeout;
     timed_out = timeout;
     send_rst(env);

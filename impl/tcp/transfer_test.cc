@@ -150,6 +150,58 @@ TEST(Send, ZeroWindowIsProbed) {
   h.ExpectSent(Data(c.iss + 2, std::span(data).subspan(1), kAck | kPsh));
 }
 
+// Answers every probe with a zero window until the stack gives up with a
+// RST or `limit` probes went out; returns the probes it saw.
+int AnswerProbesWithZeroWindow(Harness& h, const Conn& c, int limit) {
+  int probes = 0;
+  for (int i = 0; i < limit; ++i) {
+    h.Advance(seconds(130));  // past any backed-off RTO
+    const Sent s = h.PopSent();
+    if ((s.segment.flags & kRst) != 0) return probes;
+    EXPECT_EQ(s.segment.payload.size(), 1u);
+    ++probes;
+    h.Send(ClientAck(c.iss + 1, 0));
+  }
+  return probes;
+}
+
+// A closed socket whose data waits behind a zero window: a peer that
+// answers every probe must not hold it forever. Its probes are bounded by
+// orphan_retries (Linux tcp_probe_timer: tcp_orphan_retries), then RST.
+TEST(Send, OrphanZeroWindowProbesAreBounded) {
+  Harness h;
+  const Conn c = Open(h);
+  h.Send(ClientAck(c.iss + 1, 0));
+  const auto data = Bytes(100);
+  EXPECT_EQ(h.stack().write(c.socket, data, h.now()).bytes, 100u);
+  EXPECT_EQ(h.stack().close(c.socket, h.now()), Error::kOk);
+  const int probes = AnswerProbesWithZeroWindow(h, c, 40);
+  EXPECT_EQ(probes, h.config().orphan_retries + 1);  // the first + retries
+  EXPECT_EQ(h.counters().TCPAbortOnTimeout, 1u);
+  EXPECT_EQ(h.stack().records(h.Tuple()), 0u);
+}
+
+// An explicit TCP_USER_TIMEOUT bounds zero-window probing even when the
+// peer answers every probe (RFC 5482; Linux since icsk_probes_tstamp).
+TEST(Send, UserTimeoutBoundsAnsweredZeroWindowProbes) {
+  Harness h;
+  const Conn c = Open(h);
+  EXPECT_EQ(h.stack().set_socket_options(
+                c.socket, {.user_timeout = seconds(300)}, h.now()),
+            Error::kOk);
+  h.Send(ClientAck(c.iss + 1, 0));
+  const auto data = Bytes(100);
+  EXPECT_EQ(h.stack().write(c.socket, data, h.now()).bytes, 100u);
+  const Time start = h.now();
+  AnswerProbesWithZeroWindow(h, c, 40);
+  EXPECT_EQ(h.counters().TCPAbortOnTimeout, 1u);
+  // The first probe at 130 s starts the clock: the RST comes with the
+  // first timer at least 300 s later.
+  EXPECT_LE(h.now() - start, seconds(130 + 300 + 130));
+  std::array<uint8_t, 8> buf{};
+  EXPECT_EQ(h.stack().read(c.socket, buf, h.now()).error, Error::kTimedOut);
+}
+
 // RFC 6298 §5.4-5.6: the first unacknowledged segment is resent when the
 // RTO expires, and the RTO doubles each time.
 TEST(Send, RetransmissionTimerResendsWithBackoff) {
