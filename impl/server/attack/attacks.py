@@ -407,9 +407,53 @@ def syn_flood():
         server.stop()
 
 
+def zero_window_hold(clients=100, orphan_retries=3):
+    """Clients with a tiny receive buffer send a request whose answer they
+    never read, and keep the connection open: their window stays zero and
+    their kernel answers every probe. The server's app (close mode: echo
+    the 1400-byte request, then close) has closed, so each socket is an orphan with data
+    behind a zero window. Defence: its window probes count against
+    --orphan-retries (Linux tcp_orphan_retries), then RST. All are reclaimed
+    within the bound; service continues."""
+    with Server("close", ECHO_PORT, "--orphan-retries",
+                str(orphan_retries)) as server:
+        conns = []
+        started = time.monotonic()
+        for _ in range(clients):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)  # the minimum
+            s.settimeout(5)
+            s.connect((SERVER_ADDR, ECHO_PORT))
+            # One segment (the app reads once), larger than the window.
+            s.sendall(b"q" * 1400)
+            conns.append(s)
+        # RTO 200 ms doubling: probes at 0.2, 0.4, 0.8, 1.6 s after the
+        # window closed, then RST: under 4 s for 3 retries (bound 15 s).
+        c = wait_counter(server, "TcpExtTCPAbortOnTimeout", clients, 15)
+        took = time.monotonic() - started
+        expect_counter(c, "TcpExtTCPAbortOnTimeout", clients)
+        expect_counter(c, "TcpCurrEstab", 0)
+        probes = c.get("TcpExtTCPWinProbe", 0)
+        check(probes >= clients, f"only {probes} window probes: the windows "
+              "never closed, so nothing was held")
+        expect_counter(c, "TcpOutRsts", clients)
+        for s in conns:
+            s.close()
+        print(f"FIGURE zero_window_hold: {clients} clients (SO_RCVBUF "
+              f"minimum) hold a zero window answering every probe; "
+              f"--orphan-retries {orphan_retries}: all {clients} reset and "
+              f"reclaimed {took:.1f}s after the first connect", flush=True)
+        curl_echo = socket.create_connection((SERVER_ADDR, ECHO_PORT), 5)
+        curl_echo.sendall(b"still here")
+        check(curl_echo.recv(64) == b"still here", "service stopped")
+        curl_echo.close()
+        server.stop()
+
+
 CASES = {f.__name__: f for f in (idle_exhaustion, header_timeout,
                                   idle_timeout, memory_follows_use,
-                                  malformed_catalog, syn_flood)}
+                                  malformed_catalog, syn_flood,
+                                  zero_window_hold)}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in CASES:
