@@ -126,11 +126,11 @@ def start_linux_server(bins):
     return server
 
 
-def start_tcpref(bins, mode, threads):
+def start_tcpref(bins, mode, threads, extra):
     server = Process([bins["tcpref-server"], "--tun", TUN, "--addr",
                       TCPREF_ADDR, "--port", str(PORTS[mode]), "--mode", mode,
                       "--configure-peer", TCPREF_PEER, "--threads",
-                      str(threads), "--max-connections", "16384"])
+                      str(threads), "--max-connections", "16384", *extra])
     server.wait_ready()
     return server
 
@@ -178,8 +178,10 @@ def measure(plan, bins, threads):
     rows = []
     linux = start_linux_server(bins)
     try:
-        tcpref = start_tcpref(bins, "echo", threads)
+        tcpref = start_tcpref(bins, "echo", threads, plan["tcpref_args"])
         for name, kind, arg in plan["echo"]:
+            if plan["only"] not in name:
+                continue
             client_threads = arg if kind == "conn" else 4
             flood = [] if kind == "conn" or arg is None else ["--flood", str(arg)]
             pair = side_by_side(plan, lambda addr: loadgen(
@@ -190,7 +192,9 @@ def measure(plan, bins, threads):
             print(render_row(rows[-1]), flush=True)
         tcpref.stop()
         for mode, cmd in (("discard", "upload"), ("source", "download")):
-            tcpref = start_tcpref(bins, mode, threads)
+            if plan["only"] not in cmd:
+                continue
+            tcpref = start_tcpref(bins, mode, threads, plan["tcpref_args"])
             pair = side_by_side(plan, lambda addr: loadgen(
                 bins, cmd, "--server", f"{addr}:{PORTS[mode]}", "--bytes",
                 str(plan["bulk_bytes"]), "--timeout", "10", timeout=120))
@@ -251,7 +255,7 @@ def render_document(results):
             f"{results['threads']}.\n\n{render_table(results['rows'])}")
 
 
-def make_plan(quick):
+def make_plan(quick, only):
     seconds = 0.3 if quick else 1
     floods = [("legit conn/s, no flood (4 threads)", None),
               ("legit conn/s, 20 k SYN/s spoofed flood", 20000),
@@ -261,6 +265,8 @@ def make_plan(quick):
         floods = [floods[0], floods[1], floods[3]]
     return {
         "seconds": seconds,
+        "only": only,
+        "tcpref_args": [],
         "rounds": 1 if quick else 3,
         "settle": 0.2 if quick else 0.5,
         "bulk_bytes": 2 * 10**6 if quick else 200 * 10**6,
@@ -313,6 +319,12 @@ def main():
     parser.add_argument("--threads", type=int, default=1,
                         help="tcpref-server --threads (multi-queue TUN)")
     parser.add_argument("--json", help="also write the raw results here")
+    parser.add_argument("--only", default="", metavar="TEXT",
+                        help="only the workloads whose name holds TEXT "
+                             "(e.g. upload, flood, client thread)")
+    parser.add_argument("--tcpref-arg", action="append", default=[],
+                        help="one more argument for tcpref-server "
+                             "(repeat; e.g. --tcpref-arg=--no-offload)")
     parser.add_argument("--bin-dir", action="append", default=[],
                         help="where the built binaries are (default: "
                              "bazel-bin, or the test's runfiles)")
@@ -358,7 +370,9 @@ def main():
     started = time.monotonic()
     machine_line = machine()
     print(f"# {machine_line}", flush=True)
-    rows = measure(make_plan(args.quick), bins, args.threads)
+    plan = make_plan(args.quick, args.only)
+    plan["tcpref_args"] = args.tcpref_arg
+    rows = measure(plan, bins, args.threads)
     print(f"\n{render_table(rows)}\n\n# {time.monotonic() - started:.0f} s",
           flush=True)
     if args.json:

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,10 +38,25 @@ Time monotonic_now() {
 }
 
 void EventLoop::ToDevice::deliver(std::span<const uint8_t> packet) {
+  if (loop_.options_.offload) return write_frame({}, packet);
   const ssize_t n = ::write(loop_.tun_fd_, packet.data(), packet.size());
-  if (n == static_cast<ssize_t>(packet.size())) {
+  count(n, packet.size(), packet.size());
+}
+
+void EventLoop::ToDevice::write_frame(const VnetHeader& header,
+                                      std::span<const uint8_t> packet) {
+  uint8_t vnet[VnetHeader::kSize];
+  header.write(vnet);
+  iovec iov[2] = {{vnet, sizeof(vnet)},
+                  {const_cast<uint8_t*>(packet.data()), packet.size()}};
+  const ssize_t n = ::writev(loop_.tun_fd_, iov, 2);
+  count(n, sizeof(vnet) + packet.size(), packet.size());
+}
+
+void EventLoop::ToDevice::count(ssize_t n, size_t expected, size_t bytes) {
+  if (n == static_cast<ssize_t>(expected)) {
     ++loop_.stats_.packets_out;
-    loop_.stats_.bytes_out += packet.size();
+    loop_.stats_.bytes_out += bytes;
     return;
   }
   const int err = n < 0 ? errno : EMSGSIZE;
@@ -56,7 +72,7 @@ void EventLoop::ToDevice::deliver(std::span<const uint8_t> packet) {
 
 void EventLoop::ToHandler::deliver(std::span<const uint8_t> packet) {
   if (loop_.options_.pcap != nullptr) loop_.options_.pcap->write(packet);
-  loop_.handler_.on_packet(packet, loop_.now_);
+  loop_.handler_.on_packet(packet, loop_.now_, loop_.info_);
 }
 
 EventLoop::EventLoop(int tun_fd, int stop_fd, const LoopOptions& options,
@@ -67,7 +83,7 @@ EventLoop::EventLoop(int tun_fd, int stop_fd, const LoopOptions& options,
       handler_(handler),
       ingress_(options.impairment, options.stream * 2, options.max_packet),
       egress_(options.impairment, options.stream * 2 + 1, options.max_packet),
-      buffer_(options.max_packet) {}
+      buffer_(options.max_packet + VnetHeader::kSize) {}
 
 EventLoop::~EventLoop() {
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
@@ -78,6 +94,8 @@ void EventLoop::send(std::span<const uint8_t> packet) {
   if (options_.pcap != nullptr) options_.pcap->write(packet);
   if (options_.impairment.enabled()) {
     egress_.process(packet, now_, to_device_);
+  } else if (options_.offload) {
+    gso_.add(packet);  // written when the batch ends
   } else {
     to_device_.deliver(packet);
   }
@@ -129,10 +147,17 @@ Status EventLoop::read_batch() {
       return Status::failure("TUN device '" + options_.device_name +
                              "' went away (read returned end of file)");
     }
+    std::span<const uint8_t> packet(buffer_.data(), static_cast<size_t>(n));
+    info_ = {};
+    if (options_.offload) {
+      if (packet.size() < VnetHeader::kSize) continue;
+      const VnetHeader h = VnetHeader::read(packet);
+      info_.checksum_trusted =
+          (h.flags & (VnetHeader::kNeedsCsum | VnetHeader::kDataValid)) != 0;
+      packet = packet.subspan(VnetHeader::kSize);
+    }
     ++stats_.packets_in;
-    stats_.bytes_in += static_cast<uint64_t>(n);
-    const std::span<const uint8_t> packet(buffer_.data(),
-                                          static_cast<size_t>(n));
+    stats_.bytes_in += packet.size();
     if (options_.impairment.enabled()) {
       ingress_.process(packet, now_, to_handler_);
     } else {
@@ -146,6 +171,7 @@ Status EventLoop::run() {
   if (Status s = setup(); !s.ok()) return s;
   now_ = monotonic_now();
   handler_.on_tick(now_);
+  gso_.flush();
   epoll_event events[3];
   while (fatal_.empty()) {
     arm_timer();
@@ -185,12 +211,15 @@ Status EventLoop::run() {
     ingress_.release_due(now_, to_handler_);
     egress_.release_due(now_, to_device_);
     handler_.on_tick(now_);
+    gso_.flush();  // the batch's output: one write per flow burst
   }
   return Status::failure(fatal_);
 }
 
 LoopStats EventLoop::stats() const {
   LoopStats s = stats_;
+  s.super_segments_out = gso_.super_segments();
+  s.segments_joined = gso_.segments_joined();
   s.ingress = ingress_.stats();
   s.egress = egress_.stats();
   return s;

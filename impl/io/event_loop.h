@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "impl/io/gso_coalescer.h"
 #include "impl/io/impairment.h"
 #include "impl/io/pcap_writer.h"
 #include "impl/io/result.h"
@@ -22,11 +23,20 @@ namespace tcpref::io {
 // CLOCK_MONOTONIC in microseconds.
 [[nodiscard]] Time monotonic_now();
 
+// What the device said about a packet (its virtio-net header).
+struct PacketInfo {
+  // NEEDS_CSUM or DATA_VALID: the local kernel vouches for the TCP checksum
+  // (the field may hold only a partial sum).
+  bool checksum_trusted = false;
+};
+
 class PacketHandler {
  public:
   virtual ~PacketHandler() = default;
-  // One IPv4 packet from the device.
-  virtual void on_packet(std::span<const uint8_t> packet, Time now) = 0;
+  // One IPv4 packet from the device (with offloads, possibly a TCP
+  // super-segment of up to 64 KB).
+  virtual void on_packet(std::span<const uint8_t> packet, Time now,
+                         PacketInfo info) = 0;
   // After every batch of packets and every timer wake-up.
   virtual void on_tick(Time now) = 0;
   // When on_tick must run next even if no packet arrives.
@@ -40,6 +50,11 @@ struct LoopOptions {
   PcapWriter* pcap = nullptr;   // records what the handler sees and sends
   size_t max_packet = 65535;
   size_t batch = 64;  // packets read per wake-up before on_tick
+  // The device was opened with offloads (virtio-net headers): reads may be
+  // super-segments, and the handler's bursts of one flow go out as one
+  // super-segment per batch (GsoCoalescer). Not with an impairment, which
+  // must see wire-sized packets.
+  bool offload = false;
 };
 
 struct LoopStats {
@@ -47,7 +62,9 @@ struct LoopStats {
   uint64_t packets_out = 0;  // written to the device
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
-  uint64_t write_drops = 0;  // the device refused a packet (no buffer)
+  uint64_t write_drops = 0;         // the device refused a packet (no buffer)
+  uint64_t super_segments_out = 0;  // GSO frames written
+  uint64_t segments_joined = 0;     // stack segments inside them
   ImpairmentStats ingress;
   ImpairmentStats egress;
 };
@@ -70,12 +87,15 @@ class EventLoop {
   LoopStats stats() const;
 
  private:
-  class ToDevice : public PacketOut {
+  class ToDevice : public PacketOut, public DeviceWriter {
    public:
     explicit ToDevice(EventLoop& loop) : loop_(loop) {}
     void deliver(std::span<const uint8_t> packet) override;
+    void write_frame(const VnetHeader& header,
+                     std::span<const uint8_t> packet) override;
 
    private:
+    void count(ssize_t written, size_t expected, size_t bytes);
     EventLoop& loop_;
   };
   class ToHandler : public PacketOut {
@@ -101,7 +121,9 @@ class EventLoop {
   Impairment egress_;
   ToDevice to_device_{*this};
   ToHandler to_handler_{*this};
+  GsoCoalescer gso_{to_device_};
   std::vector<uint8_t> buffer_;
+  PacketInfo info_;  // of the packet being handled
   Time now_{0};
   std::string fatal_;  // set when a write fails beyond recovery
   LoopStats stats_;

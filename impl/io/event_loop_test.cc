@@ -29,7 +29,7 @@ constexpr uint32_t kServer = 0xc6120001;  // 198.18.0.1
 // complement sum does not depend on the order of its terms.
 class Reflector : public PacketHandler {
  public:
-  void on_packet(std::span<const uint8_t> packet, Time) override {
+  void on_packet(std::span<const uint8_t> packet, Time, PacketInfo) override {
     ++received;
     if (packet.size() < 28 || packet[9] != 17 ||
         testing::get32(packet, 16) != kServer) {

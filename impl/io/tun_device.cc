@@ -51,7 +51,8 @@ std::string attach_error(const std::string& name, int err) {
 
 }  // namespace
 
-Result<TunDevice> TunDevice::open(const std::string& name, unsigned queues) {
+Result<TunDevice> TunDevice::open(const std::string& name, unsigned queues,
+                                  bool offload) {
   if (name.empty() || name.size() >= IFNAMSIZ) {
     return Result<TunDevice>::failure("TUN device name must be 1 to " +
                                       std::to_string(IFNAMSIZ - 1) +
@@ -62,6 +63,7 @@ Result<TunDevice> TunDevice::open(const std::string& name, unsigned queues) {
   }
   TunDevice device;
   device.name_ = name;
+  device.offload_ = offload;
   for (unsigned q = 0; q < queues; ++q) {
     const int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return Result<TunDevice>::failure(open_error(errno));
@@ -69,22 +71,33 @@ Result<TunDevice> TunDevice::open(const std::string& name, unsigned queues) {
     ifreq ifr{};
     ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
     if (queues > 1) ifr.ifr_flags |= IFF_MULTI_QUEUE;
+    if (offload) ifr.ifr_flags |= IFF_VNET_HDR;
     std::memcpy(ifr.ifr_name, name.data(), name.size());
     if (::ioctl(fd, TUNSETIFF, &ifr) < 0) {
       return Result<TunDevice>::failure(attach_error(name, errno));
+    }
+    const int header_size = 10;  // struct virtio_net_hdr
+    if (offload && (::ioctl(fd, TUNSETVNETHDRSZ, &header_size) < 0 ||
+                    ::ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) < 0)) {
+      return Result<TunDevice>::failure(
+          "cannot turn on checksum and TSO offload on TUN device '" + name +
+          "': " + errno_text(errno) + " (try --no-offload)");
     }
   }
   return device;
 }
 
 TunDevice::TunDevice(TunDevice&& other) noexcept
-    : name_(std::move(other.name_)), fds_(std::exchange(other.fds_, {})) {}
+    : name_(std::move(other.name_)),
+      fds_(std::exchange(other.fds_, {})),
+      offload_(other.offload_) {}
 
 TunDevice& TunDevice::operator=(TunDevice&& other) noexcept {
   if (this != &other) {
     for (int fd : fds_) ::close(fd);
     name_ = std::move(other.name_);
     fds_ = std::exchange(other.fds_, {});
+    offload_ = other.offload_;
   }
   return *this;
 }

@@ -1,7 +1,9 @@
 // A Linux TUN device (IFF_TUN | IFF_NO_PI): raw IPv4 packets, one per
-// read/write. Creates the device or attaches to an existing one of that name;
-// with more than one queue, every queue is an IFF_MULTI_QUEUE file descriptor
-// and the kernel spreads flows across them by hash.
+// read/write; with offloads, each behind a virtio-net header
+// (IFF_VNET_HDR) and TCP super-segments of up to 64 KB both ways. Creates the
+// device or attaches to an existing one of that name; with more than one queue,
+// every queue is an IFF_MULTI_QUEUE file descriptor and the kernel spreads
+// flows across them by hash.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +19,11 @@ class TunDevice {
  public:
   // Opens `queues` (≥ 1) non-blocking file descriptors on device `name`
   // (≤ 15 characters). Errors are one line: what failed and what to do.
-  static Result<TunDevice> open(const std::string& name, unsigned queues = 1);
+  // With `offload`, every read and write starts with a 10-byte virtio-net
+  // header and the kernel may hand over TCP super-segments with partial
+  // checksums (TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4).
+  static Result<TunDevice> open(const std::string& name, unsigned queues = 1,
+                                bool offload = false);
 
   TunDevice(TunDevice&& other) noexcept;
   TunDevice& operator=(TunDevice&& other) noexcept;
@@ -28,6 +34,7 @@ class TunDevice {
   const std::string& name() const { return name_; }
   unsigned queue_count() const { return static_cast<unsigned>(fds_.size()); }
   int fd(unsigned queue) const { return fds_[queue]; }
+  bool offload() const { return offload_; }
 
   // Sets the MTU and brings the link up (the kernel side of the device).
   Status bring_up(uint32_t mtu) const;
@@ -36,6 +43,7 @@ class TunDevice {
   TunDevice() = default;
   std::string name_;
   std::vector<int> fds_;
+  bool offload_ = false;
 };
 
 }  // namespace tcpref::io

@@ -74,6 +74,10 @@ OPTIONS
                           request per connection); without it there is no
                           /metrics at all, and the service port answers
                           /metrics with 404
+    --no-offload          plain TUN frames: no virtio-net header, no
+                          checksum offload, no TCP super-segments (TSO/GSO
+                          in either direction). Offload is also off with
+                          --impair, which must see wire-sized packets
     -h, --help            show this text
 
 EXAMPLES
@@ -180,6 +184,11 @@ ParsedArgs parse_args(std::span<const std::string_view> args) {
     if (flag == "--abort-on-overflow") {
       if (inline_value) return fail("--abort-on-overflow takes no value");
       o.abort_on_overflow = true;
+      continue;
+    }
+    if (flag == "--no-offload") {
+      if (inline_value) return fail("--no-offload takes no value");
+      o.offload = false;
       continue;
     }
     if (!flag.starts_with("-")) {

@@ -45,11 +45,18 @@ struct ServerOptions {
   // GET /metrics is served on this port only (0: nowhere); the service
   // port answers it with 404.
   uint16_t metrics_port = 0;
+  bool offload = true;  // --no-offload turns it off
 };
 
 // Bounds of --synack-retries: beyond 16 a request sock would live for
 // over 36 hours of capped 120 s retransmissions.
 inline constexpr uint8_t kMaxSynackRetries = 16;
+
+// Checksum and TSO offload on the TUN device: asked for, and no impairment
+// (which must see wire-sized packets).
+[[nodiscard]] inline bool use_offload(const ServerOptions& o) {
+  return o.offload && !o.impair.enabled();
+}
 
 struct ParsedArgs {
   ServerOptions options;

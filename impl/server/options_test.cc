@@ -70,7 +70,8 @@ TEST(ParseArgs, EveryOption) {
                              "250ms",
                              "--idle-timeout=3",
                              "--metrics-port",
-                             "9100"});
+                             "9100",
+                             "--no-offload"});
   ASSERT_EQ(p.error, "");
   const ServerOptions& o = p.options;
   EXPECT_EQ(o.backlog, 0u);
@@ -80,6 +81,7 @@ TEST(ParseArgs, EveryOption) {
   EXPECT_EQ(o.synack_retries, 2);
   EXPECT_EQ(o.orphan_retries, 3);
   EXPECT_TRUE(o.abort_on_overflow);
+  EXPECT_FALSE(o.offload);
   EXPECT_EQ(o.pcap, "/tmp/x.pcap");
   EXPECT_EQ(o.threads, 2u);
   EXPECT_EQ(o.impair.loss_ppm, 30000u);
@@ -101,6 +103,12 @@ TEST(ParseArgs, EveryModeByName) {
     ASSERT_EQ(p.error, "");
     EXPECT_EQ(p.options.mode, m);
   }
+}
+
+TEST(ParseArgs, OffloadUnlessTurnedOffOrImpaired) {
+  EXPECT_TRUE(use_offload(with({}).options));
+  EXPECT_FALSE(use_offload(with({"--no-offload"}).options));
+  EXPECT_FALSE(use_offload(with({"--impair", "loss=1%"}).options));
 }
 
 TEST(ParseArgs, HelpWinsAnywhere) {
@@ -176,6 +184,8 @@ TEST(ParseArgs, MistakesAreOneClearLine) {
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1",
         "--abort-on-overflow=1"},
        "takes no value"},
+      {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--no-offload=1"},
+       "--no-offload takes no value"},
       {{"--tun", "t", "--addr", "198.18.0.1", "--port", "1", "--mtu", "100"},
        "--mtu"},
   };
@@ -210,6 +220,7 @@ TEST(HelpText, DocumentsEveryOptionTheParserAccepts) {
                            "--header-timeout",
                            "--idle-timeout",
                            "--metrics-port",
+                           "--no-offload",
                            "--help",
                            "READY",
                            "SIGUSR1",

@@ -88,7 +88,8 @@ int run_server(const ServerOptions& options) {
   randombytes_buf(isn_key.data(), isn_key.size());
   randombytes_buf(cookie_key.data(), cookie_key.size());
 
-  auto device = io::TunDevice::open(options.tun, options.threads);
+  auto device =
+      io::TunDevice::open(options.tun, options.threads, use_offload(options));
   if (!device.ok()) return fail(device.error());
   if (options.configure_peer) {
     if (io::Status s = io::disable_ipv6(options.tun); !s.ok()) {

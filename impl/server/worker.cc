@@ -122,7 +122,8 @@ Worker::Worker(const ServerOptions& options, const tcp::StackConfig& config,
                             .stream = index,
                             .pcap = pcap,
                             .max_packet = 65535,
-                            .batch = 64},
+                            .batch = 64,
+                            .offload = use_offload(options)},
             *this),
       stack_(config, *this),
       service_timeouts_{
@@ -170,8 +171,11 @@ io::Status Worker::run() {
   return s;
 }
 
-void Worker::on_packet(std::span<const uint8_t> packet, io::Time now) {
-  stack_.receive(packet, now);
+void Worker::on_packet(std::span<const uint8_t> packet, io::Time now,
+                       io::PacketInfo info) {
+  stack_.receive(packet, now,
+                 info.checksum_trusted ? tcp::Checksum::kTrustedDevice
+                                       : tcp::Checksum::kVerify);
 }
 
 void Worker::on_tick(io::Time now) {

@@ -54,7 +54,8 @@ class Worker : public io::PacketHandler,
   io::Status run();
 
   // io::PacketHandler
-  void on_packet(std::span<const uint8_t> packet, io::Time now) override;
+  void on_packet(std::span<const uint8_t> packet, io::Time now,
+                 io::PacketInfo info) override;
   void on_tick(io::Time now) override;
   std::optional<io::Time> next_deadline() const override;
   // tcp::PacketSink

@@ -104,8 +104,11 @@ constexpr wire::ParseOptions kReceiveParse{
 };
 }  // namespace
 
-Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now) {
-  const wire::PacketParse p = wire::parse_packet(packet, kReceiveParse);
+Verdict Stack::Impl::receive(std::span<const uint8_t> packet, Time now,
+                             Checksum checksum) {
+  wire::ParseOptions parse = kReceiveParse;
+  parse.tcp_checksum_trusted = checksum == Checksum::kTrustedDevice;
+  const wire::PacketParse p = wire::parse_packet(packet, parse);
   if (!p.ok()) {
     ++counters.InMalformed;
     switch (p.error) {
@@ -360,8 +363,9 @@ Stack::Stack(const StackConfig& config, PacketSink& sink)
     : impl_(new Impl(config, sink)) {}
 Stack::~Stack() { delete impl_; }
 
-Verdict Stack::receive(std::span<const uint8_t> ip_packet, Time now) {
-  return impl_->receive(ip_packet, now);
+Verdict Stack::receive(std::span<const uint8_t> ip_packet, Time now,
+                       Checksum checksum) {
+  return impl_->receive(ip_packet, now, checksum);
 }
 
 void Stack::advance(Time now) { impl_->advance(now); }

@@ -200,6 +200,11 @@ struct IoResult {
   Error error = Error::kOk;
 };
 
+// Whether receive() checks the TCP checksum: kTrustedDevice when the device
+// vouches for it (virtio-net NEEDS_CSUM or DATA_VALID on a TUN frame from
+// the local kernel, whose checksum field then holds only a partial sum).
+enum class Checksum : uint8_t { kVerify, kTrustedDevice };
+
 // What receive() did with a packet. Every drop has a reason; each reason has
 // a counter in Counters.
 enum class Verdict : uint8_t {
@@ -277,8 +282,10 @@ class Stack {
 
   // The single entry point for every packet (TUN, tests, fuzzers, replay,
   // benchmarks): one IPv4 datagram. Never throws or aborts; allocates nothing
-  // once the stack is constructed.
-  Verdict receive(std::span<const uint8_t> ip_packet, Time now);
+  // once the stack is constructed. A segment may carry more than one MSS of
+  // data (a TSO/GSO super-segment from a TUN with offloads).
+  Verdict receive(std::span<const uint8_t> ip_packet, Time now,
+                  Checksum checksum = Checksum::kVerify);
 
   // Runs every timer due at or before `now` (SYN-ACK retransmission,
   // TIME-WAIT expiry, retransmission, delayed ACK, cookie key rotation).

@@ -98,7 +98,7 @@ struct Stack::Impl {
   uint32_t ooo_ring = 0;  // out-of-order ring bytes per slot
 
   // stack.cc
-  Verdict receive(std::span<const uint8_t> packet, Time now);
+  Verdict receive(std::span<const uint8_t> packet, Time now, Checksum checksum);
   void count_ipv6_rejection(wire::ParseError e);
   void count_ipv4_rejection(wire::ParseError e);
   // Martian and LAND sources, foreign destinations, port 0: the verdict

@@ -76,6 +76,10 @@ struct ParseOptions {
   // Fuzzers set this false so mutated packets reach the state machine; the
   // stack always verifies.
   bool verify_checksums = true;
+  // The device the packet came from vouches for the TCP checksum: a TUN
+  // with checksum offload hands frames of the local kernel with a partial
+  // checksum (virtio-net NEEDS_CSUM) or one it checked (DATA_VALID).
+  bool tcp_checksum_trusted = false;
 };
 
 struct PacketParse {
