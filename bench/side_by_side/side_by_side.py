@@ -69,14 +69,13 @@ class Process:
                                      preexec_fn=_die_with_parent)
         self.cmd = cmd
 
-    def wait_ready(self, timeout=10):
+    def wait_ready(self, timeout=10, word="READY"):
         deadline = time.monotonic() + timeout
-        os.set_blocking(self.proc.stdout.fileno(), True)
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline()
             if not line:
                 break
-            if line.startswith("READY"):
+            if line.startswith(word):
                 return
         self.stop()
         die(f"{self.cmd[0]} did not start: {self.proc.stderr.read().strip()}")
@@ -105,8 +104,10 @@ def setup_client_namespace():
 
 def start_linux_server(bins):
     """epoll_server in a namespace of its own, behind a veth pair."""
+    # The veth end moves into the child's namespace only once the child is
+    # in it (it says NETNS), else it would stay in ours.
     script = (
-        "for i in $(seq 200); do ip link show {s} >/dev/null 2>&1 && break; "
+        "echo NETNS; for i in $(seq 200); do ip link show {s} >/dev/null 2>&1 && break; "
         "sleep 0.05; done; "
         "ip link set lo up && ip addr add {addr}/24 dev {s} && "
         "ip link set {s} up && ip route add default via {peer} && "
@@ -117,6 +118,7 @@ def start_linux_server(bins):
             s=VETH_SERVER, addr=LINUX_ADDR, peer=LINUX_PEER,
             bin=bins["epoll_server"], **PORTS)
     server = Process(["unshare", "--net", "--", "sh", "-c", script])
+    server.wait_ready(word="NETNS")
     run("ip", "link", "add", VETH_CLIENT, "type", "veth", "peer", "name",
         VETH_SERVER)
     run("ip", "link", "set", VETH_SERVER, "netns", str(server.proc.pid))
