@@ -69,6 +69,11 @@ TEST(Offload, TrustedSuperSegmentIsTakenWholeAndAckedOnce) {
   const IoResult r = h.stack().read(c.socket, out, h.now());
   ASSERT_EQ(r.bytes, kSuper);
   EXPECT_TRUE(std::equal(data.begin(), data.end(), out.begin()));
+  // RFC 9293 §3.8.6.2.2: the read reopened the window: a window update.
+  h.ExpectSent({.seq = c.iss + 1,
+                .ack = kSeq + static_cast<uint32_t>(kSuper),
+                .flags = kAck,
+                .window = 65535});
   EXPECT_EQ(h.counters().CsumErrors, 0u);
 }
 
