@@ -4,8 +4,8 @@ namespace tcpref::model {
 
 std::string_view name(Transition t) {
   switch (t) {
-#define TCPREF_TRANSITION_NAME(id, text) \
-  case Transition::id:                   \
+#define TCPREF_TRANSITION_NAME(id, text, ref) \
+  case Transition::id:                        \
     return #id;
     TCPREF_TRANSITIONS(TCPREF_TRANSITION_NAME)
 #undef TCPREF_TRANSITION_NAME
@@ -17,8 +17,8 @@ std::string_view name(Transition t) {
 
 std::string_view description(Transition t) {
   switch (t) {
-#define TCPREF_TRANSITION_TEXT(id, text) \
-  case Transition::id:                   \
+#define TCPREF_TRANSITION_TEXT(id, text, ref) \
+  case Transition::id:                        \
     return text;
     TCPREF_TRANSITIONS(TCPREF_TRANSITION_TEXT)
 #undef TCPREF_TRANSITION_TEXT
@@ -26,6 +26,19 @@ std::string_view description(Transition t) {
       break;
   }
   return "no row matched";
+}
+
+std::string_view reference(Transition t) {
+  switch (t) {
+#define TCPREF_TRANSITION_REF(id, text, ref) \
+  case Transition::id:                       \
+    return ref;
+    TCPREF_TRANSITIONS(TCPREF_TRANSITION_REF)
+#undef TCPREF_TRANSITION_REF
+    case Transition::kNoRow:
+      break;
+  }
+  return "-";
 }
 
 std::string_view name(Mutation m) {

@@ -26,6 +26,8 @@ PACKAGES=(
   # server, integration tests and traces
   iproute2 curl netcat-openbsd tcpdump tshark python3 python3-scapy
   iptables  # traces/tools/record*.sh drop SYN-ACKs with iptables-legacy
+  graphviz  # tools/model_diagram.sh renders docs/model/*.svg
+  chromium  # traces/explain browser test renders reports headless
 )
 
 check_only=0
