@@ -44,8 +44,10 @@ class CaptureSink : public tcp::PacketSink {
   explicit CaptureSink(const int64_t& now) : now_(now) {}
   void send(std::span<const uint8_t> p) override {
     queue.push_back({{p.begin(), p.end()}, now_});
+    if (capture) capture->push_back({now_, {p.begin(), p.end()}});
   }
   std::deque<Packet> queue;
+  std::vector<CapturedPacket>* capture = nullptr;
 
  private:
   const int64_t& now_;
@@ -55,6 +57,7 @@ class Executor {
  public:
   Executor(const Script& script, const RunOptions& options)
       : script_(script), opts_(options), sink_(now_us_) {
+    sink_.capture = options.capture;
     knobs_.stack.max_listeners = 16;
     knobs_.stack.max_request_socks = 256;
     knobs_.stack.max_sockets = 256;
@@ -403,6 +406,7 @@ class Executor {
     if (std::string why = build_inbound(live, sockets_.current(), f, bytes);
         !why.empty())
       return unsupported(e.line, why);
+    if (opts_.capture) opts_.capture->push_back({now_us_, bytes});
     const tcp::Verdict v = stack_->receive(bytes, now());
     if (opts_.verbose && v != tcp::Verdict::kAccepted)
       note("stack verdict " + std::to_string(static_cast<int>(v)));

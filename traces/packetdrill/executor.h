@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "traces/packetdrill/lexer.h"
 #include "traces/packetdrill/script.h"
@@ -31,12 +32,20 @@ struct Result {
   std::string reason;  // "expected ack 1 got 0", "TCP Fast Open", ...
 };
 
+// A packet into or out of the stack at its script time (--pcap).
+struct CapturedPacket {
+  int64_t at_us = 0;
+  std::vector<uint8_t> bytes;  // the IPv4 datagram
+};
+
 struct RunOptions {
   // Overrides the script's --tolerance_usecs when set (packetdrill's
   // default is 4000).
   std::optional<int64_t> tolerance_usecs;
   Defines defines;
   std::ostream* verbose = nullptr;  // one line per event when set
+  // Every packet the script sends in and the stack sends out, when set.
+  std::vector<CapturedPacket>* capture = nullptr;
 };
 
 [[nodiscard]] Result run_script(const Script& script,

@@ -11,6 +11,7 @@
 
 #include "traces/packetdrill/executor.h"
 #include "traces/packetdrill/suite.h"
+#include "traces/replay/pcap_file.h"
 
 namespace {
 
@@ -29,6 +30,10 @@ options:
                         script's --tolerance_usecs, else 4000)
   -D NAME=VALUE         define NAME (also -DNAME=VALUE, --define=NAME=VALUE)
   --verbose, -v         print every event and every packet the stack sends
+  --pcap OUT            with one script: write every packet sent into and
+                        out of the stack to OUT (raw IPv4, script time), so
+                        a failing script can be looked at with
+                        tcpref-explain OUT (docs/EXPLAIN.md)
   --suite [DIR]         run every .pkt under DIR, one line per script and
                         a summary; without DIR, the vendored suites
                         (third_party/packetdrill, from the runfiles)
@@ -82,7 +87,8 @@ std::string vendored_suite(const char* argv0) {
 
 int main(int argc, char** argv) {
   tcpref::packetdrill::RunOptions options;
-  std::string suite, baseline_path, expected_path, write_expected;
+  std::string suite, baseline_path, expected_path, write_expected, pcap_out;
+  std::vector<tcpref::packetdrill::CapturedPacket> captured;
   bool vendored = false;
   std::vector<std::string> scripts;
   const std::vector<std::string> args(argv + 1, argv + argc);
@@ -124,7 +130,8 @@ int main(int argc, char** argv) {
       vendored = true;
     } else if (value("--suite", suite) || value("--baseline", baseline_path) ||
                value("--expected", expected_path) ||
-               value("--write_expected", write_expected)) {
+               value("--write_expected", write_expected) ||
+               value("--pcap", pcap_out)) {
     } else if (a.rfind('-', 0) == 0) {
       return usage_error("unknown option '" + a + "'");
     } else {
@@ -133,7 +140,7 @@ int main(int argc, char** argv) {
   }
 
   for (std::string* p :
-       {&suite, &baseline_path, &expected_path, &write_expected})
+       {&suite, &baseline_path, &expected_path, &write_expected, &pcap_out})
     *p = user_path(*p);
   for (std::string& p : scripts) p = user_path(p);
   if (vendored) {
@@ -149,6 +156,10 @@ int main(int argc, char** argv) {
         !write_expected.empty())
       return usage_error("--baseline/--expected/--write_expected need --suite");
     if (scripts.empty()) return usage_error("no script given");
+    if (!pcap_out.empty()) {
+      if (scripts.size() != 1) return usage_error("--pcap takes one script");
+      options.capture = &captured;
+    }
     int status = 0;
     for (const std::string& path : scripts) {
       if (!std::filesystem::is_regular_file(path))
@@ -163,10 +174,26 @@ int main(int argc, char** argv) {
       if (r.outcome == Outcome::kFail || r.outcome == Outcome::kError)
         status = 1;
     }
+    if (!pcap_out.empty()) {
+      std::vector<tcpref::traces::RawPacket> packets;
+      for (const auto& p : captured) {
+        packets.push_back({static_cast<uint32_t>(packets.size() + 1),
+                           tcpref::tcp::Time(p.at_us), p.bytes});
+      }
+      if (std::string e = tcpref::traces::write_pcap(pcap_out, packets);
+          !e.empty()) {
+        std::cerr << "packetdrill: " << e << "\n";
+        return 2;
+      }
+      std::cerr << "packetdrill: wrote " << captured.size() << " packets to "
+                << pcap_out << "\n";
+    }
     return status;
   }
 
   if (!scripts.empty()) return usage_error("give scripts or --suite, not both");
+  if (!pcap_out.empty())
+    return usage_error("--pcap takes one script, not --suite");
   if (!std::filesystem::is_directory(suite))
     return usage_error("no such suite directory: " + suite);
   std::optional<std::map<std::string, std::string>> baseline;

@@ -53,6 +53,7 @@ struct Expect {
   uint32_t model_seq;  // its SEG.SEQ before normalization (cookies)
   bool delayable;      // an ACK of text
   uint32_t after;      // the packet or step that caused it
+  int step;            // index into ConnectionReport::model_steps
 };
 
 // One model run: the tracked 4-tuple of one connection.
@@ -169,13 +170,20 @@ class ListenerCheck {
     r.rep.trace.push_back(std::move(text));
   }
 
-  void outside(Run& r, const std::string& why) {
+  static void note(Run& r, uint32_t packet, Verdict v, std::string text,
+                   int step = -1) {
+    r.rep.notes.push_back({packet, v, std::move(text), step});
+  }
+
+  void outside(Run& r, uint32_t packet, const std::string& why) {
     ++r.rep.outside;
     ++r.rep.outside_reasons[why];
+    note(r, packet, Verdict::kOutside, why);
   }
 
   void disagree(Run& r, uint32_t packet, const std::string& what) {
     if (r.rep.disagreed) return;
+    note(r, packet, Verdict::kDisagree, what);
     r.rep.disagreed = true;
     r.rep.disagreement_packet = packet;
     r.rep.disagreement = what;
@@ -199,6 +207,10 @@ class ListenerCheck {
     ++r.rep.steps;
     const auto t = static_cast<Transition>(res.transition);
     r.rep.transitions.push_back(t);
+    const int step = static_cast<int>(r.rep.model_steps.size());
+    r.rep.model_steps.push_back({packet, now_, what == "row" ? "" : what,
+                                 before.st, r.s.st, t, res.out, r.s.iss,
+                                 r.s.irs});
     std::string text = "    " + what + " -> " + std::string(model::name(t));
     if (res.out.kind != static_cast<uint32_t>(OutputKind::kNone)) {
       text += "; model sends " + model::to_string(res.out);
@@ -208,7 +220,7 @@ class ListenerCheck {
       const bool delayable =
           input.len > 0 && r.s.rcv_nxt != before.rcv_nxt &&
           res.out.kind == static_cast<uint32_t>(OutputKind::kAck);
-      r.pending.push_back({o, res.out.seq, delayable, packet});
+      r.pending.push_back({o, res.out.seq, delayable, packet, step});
     } else {
       text += "; model sends nothing";
     }
@@ -273,7 +285,7 @@ class ListenerCheck {
     for (const Expect& e : r.pending) {
       if (r.done()) break;
       if (e.delayable) {
-        outside(r, "ACK of text delayed or merged (ACK timing)");
+        outside(r, e.after, "ACK of text delayed or merged (ACK timing)");
         line(r, "    (no separate ACK before " + by + ": ACK timing, outside)");
       } else {
         disagree(r, e.after,
@@ -298,7 +310,7 @@ class ListenerCheck {
         owed.push_back(e);
         continue;
       }
-      outside(r, "ACK of text delayed or merged (ACK timing)");
+      outside(r, e.after, "ACK of text delayed or merged (ACK timing)");
       line(r, "    (no separate ACK before " + by + ": ACK timing, outside)");
     }
     r.pending = std::move(owed);
@@ -344,7 +356,7 @@ class ListenerCheck {
     cross(r, "#" + std::to_string(t.number));
     line(r, describe_segment(r, t));
     if (r.done()) {
-      note_done(r);
+      note_done(r, t.number);
       return;
     }
     if (t.seg.has(kSyn) && !t.seg.has(kAck)) r.client_isn = t.seg.seq;
@@ -361,7 +373,7 @@ class ListenerCheck {
       const auto& k = refinement::known_divergences()[*d];
       const std::string why =
           std::string(k.name) + " (" + std::string(k.doc) + ")";
-      outside(r, why);
+      outside(r, t.number, why);
       line(r, "    outside the model: " + why);
       if (*d == static_cast<uint32_t>(
                     refinement::DivergenceId::kD1CookieSynAckOptions)) {
@@ -375,14 +387,17 @@ class ListenerCheck {
     }
     const size_t owed = r.pending.size();
     feed(r, input, "row", t.number);
+    note(r, t.number, Verdict::kStep, "",
+         static_cast<int>(r.rep.model_steps.size()) - 1);
     if (r.pending.size() == owed) ++r.rep.agreements;  // the server is silent
   }
 
-  void note_done(Run& r) {
+  void note_done(Run& r, uint32_t packet) {
     if (r.rep.disagreed) {
       ++r.rep.unchecked;
+      note(r, packet, Verdict::kUnchecked, "after the disagreement");
     } else {
-      outside(r, "after the connection left the model");
+      outside(r, packet, "after the connection left the model");
     }
   }
 
@@ -397,11 +412,11 @@ class ListenerCheck {
       r.rep.trace.back() = describe_segment(r, t);
     }
     if (r.done()) {
-      note_done(r);
+      note_done(r, t.number);
       return;
     }
     if (r.skip_replies) {
-      outside(r, "reply to a step outside the model");
+      outside(r, t.number, "reply to a step outside the model");
       return;
     }
     if (!r.pending.empty() && match_pending(r, t)) return;
@@ -442,6 +457,7 @@ class ListenerCheck {
     if (carries_ack) {
       r.pending.erase(r.pending.begin());
       ++r.rep.agreements;
+      note(r, t.number, Verdict::kPiggyback, "", e.step);
       line(r, "    carries the model's ACK (piggybacked)");
       return false;  // now explain the text or FIN
     }
@@ -450,6 +466,7 @@ class ListenerCheck {
 
   void agree(Run& r, const TraceSegment& t, const Expect& e) {
     ++r.rep.agreements;
+    note(r, t.number, Verdict::kAgree, "", e.step);
     if (t.seg.has(kSyn)) r.last_synack = t.time;
     line(r, "    agrees with the model's " + refinement::to_string(e.out));
   }
@@ -484,7 +501,7 @@ class ListenerCheck {
       if (r.pending.empty() &&
           (in(r.s, TcpState::kEstablished) || in(r.s, TcpState::kCloseWait) ||
            in(r.s, TcpState::kFinWait1) || in(r.s, TcpState::kFinWait2))) {
-        outside(r, "application abort (RST from an accepted socket)");
+        outside(r, t.number, "application abort (RST from an accepted socket)");
         line(r,
              "    outside the model: the application aborted (no ABORT "
              "input in the model)");
@@ -498,6 +515,8 @@ class ListenerCheck {
       if (!r.pending.empty()) return mismatch(r, t);
       if (in(r.s, TcpState::kEstablishedQueued)) {
         feed(r, model::make_input(InputKind::kAppAccept), "accept()", t.number);
+        note(r, t.number, Verdict::kStep, "",
+             static_cast<int>(r.rep.model_steps.size()) - 1);
         ++r.rep.agreements;
       }
       const bool can_send =
@@ -507,7 +526,7 @@ class ListenerCheck {
       if (text) {
         if (can_send && seq == r.s.snd_nxt) {
           r.s.snd_nxt += len;
-          outside(r, "server text (SND.NXT advanced past it)");
+          outside(r, t.number, "server text (SND.NXT advanced past it)");
           line(r, "    server text: SND.NXT += " + std::to_string(len) +
                       " (outside the model)");
         } else if (seq + len == r.s.snd_nxt - (s.has(kFin) ? 1 : 0) ||
@@ -517,7 +536,7 @@ class ListenerCheck {
             return disagree(r, t.number,
                             "server sent text in " + st() + ": " + seen);
           }
-          outside(r, "retransmission of server text or FIN");
+          outside(r, t.number, "retransmission of server text or FIN");
           line(r, "    retransmission (outside the model)");
           return;
         } else {
@@ -546,7 +565,7 @@ class ListenerCheck {
         return mismatch(r, t);
       }
       if (seq + len + 1 == r.s.snd_nxt) {
-        outside(r, "retransmission of server text or FIN");
+        outside(r, t.number, "retransmission of server text or FIN");
         line(r, "    FIN retransmitted (choice 15: outside the model)");
         return;
       }
@@ -558,7 +577,7 @@ class ListenerCheck {
         (in(r.s, TcpState::kEstablishedQueued) ||
          (r.s.st >= static_cast<uint32_t>(TcpState::kEstablished) &&
           r.s.st <= static_cast<uint32_t>(TcpState::kTimeWait)))) {
-      outside(r,
+      outside(r, t.number,
               "ACK not triggered by a model step (ACK timing, window update)");
       line(r, "    ACK timing / window update (outside the model)");
       return;

@@ -28,12 +28,42 @@
 #include <string>
 #include <vector>
 
+#include "model/io.h"
 #include "model/transitions.h"
 #include "traces/replay/server_config.h"
 #include "traces/replay/trace.h"
 #include "traces/replay/wellformed.h"
 
 namespace tcpref::traces {
+
+// One model step, kept for reports that show the trace (traces/explain).
+struct ModelStep {
+  uint32_t packet = 0;  // pcap record that caused it; 0: the pcap clock
+  tcp::Time time{0};
+  std::string input;    // "" for the segment `packet`, else e.g. "close()"
+  uint32_t before = 0;  // TcpState codes
+  uint32_t after = 0;
+  model::Transition row = model::Transition::kNoRow;
+  model::Output<model::Concrete> out;  // kind kNone: nothing sent
+  uint32_t iss = 0, irs = 0;           // the model's, after the step
+};
+
+// What the check made of one segment.
+enum class Verdict : uint8_t {
+  kStep,       // fed to the model (a client segment, or a call it implies)
+  kAgree,      // a server segment that is the model's output
+  kPiggyback,  // a server segment carrying the model's ACK
+  kOutside,    // outside the model, for the reason given
+  kDisagree,   // the disagreement (also: the reply owed and never sent)
+  kUnchecked,  // after the connection's disagreement
+};
+
+struct SegmentNote {
+  uint32_t packet = 0;  // pcap record
+  Verdict verdict = Verdict::kStep;
+  std::string text;
+  int step = -1;  // index into ConnectionReport::model_steps, or -1
+};
 
 struct ConnectionReport {
   tcp::FourTuple tuple;
@@ -47,8 +77,10 @@ struct ConnectionReport {
   bool disagreed = false;
   uint32_t disagreement_packet = 0;  // pcap record number
   std::string disagreement;
-  uint32_t unchecked = 0;          // segments after the disagreement
-  std::vector<std::string> trace;  // one line per segment / step, readable
+  uint32_t unchecked = 0;              // segments after the disagreement
+  std::vector<std::string> trace;      // one line per segment / step, readable
+  std::vector<ModelStep> model_steps;  // this connection's own steps
+  std::vector<SegmentNote> notes;      // per segment, in check order
   bool ok() const { return !disagreed && violations.empty(); }
 };
 

@@ -118,4 +118,23 @@ PcapRead read_pcap(const std::string& path) {
   return r;
 }
 
+std::string write_pcap(const std::string& path,
+                       const std::vector<RawPacket>& packets) {
+  std::unique_ptr<pcap_t, decltype(&pcap_close)> dead(
+      pcap_open_dead(DLT_RAW, 65535), &pcap_close);
+  if (!dead) return "cannot write " + path + ": pcap_open_dead failed";
+  pcap_dumper_t* out = pcap_dump_open(dead.get(), path.c_str());
+  if (!out) return "cannot write " + path + ": " + pcap_geterr(dead.get());
+  for (const RawPacket& p : packets) {
+    pcap_pkthdr h{};
+    h.ts.tv_sec = static_cast<time_t>(p.time.count() / 1000000);
+    h.ts.tv_usec = static_cast<suseconds_t>(p.time.count() % 1000000);
+    h.caplen = h.len = static_cast<bpf_u_int32>(p.ip.size());
+    pcap_dump(reinterpret_cast<u_char*>(out), &h, p.ip.data());
+  }
+  const bool flushed = pcap_dump_flush(out) == 0;
+  pcap_dump_close(out);
+  return flushed ? "" : "cannot write " + path;
+}
+
 }  // namespace tcpref::traces

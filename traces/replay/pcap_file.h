@@ -32,6 +32,13 @@ struct PcapRead {
 // not_ipv4, never fatal; an unreadable file or unsupported link type is.
 [[nodiscard]] PcapRead read_pcap(const std::string& path);
 
+// Writes `packets` (IPv4 datagrams) as a LINKTYPE_RAW pcap, each stamped
+// with its `time` (from 0: the epoch). For captures made in virtual time
+// (the packetdrill runner's --pcap, refinement counterexamples), so
+// tcpref-explain can show them. Returns "" or a one-line error.
+[[nodiscard]] std::string write_pcap(const std::string& path,
+                                     const std::vector<RawPacket>& packets);
+
 // The IPv4 datagram inside one record of the given link type (DLT_* value as
 // pcap_datalink() returns it), or an empty span if there is none.
 [[nodiscard]] std::span<const uint8_t> strip_link_header(

@@ -100,6 +100,22 @@ std::string flags_string(const wire::Segment& s) {
   return f.empty() ? "none" : f;
 }
 
+std::string options_string(const wire::Segment& s) {
+  std::string o;
+  if (s.options.mss) o += " mss " + std::to_string(*s.options.mss);
+  if (s.options.window_scale)
+    o += " ws " + std::to_string(*s.options.window_scale);
+  if (s.options.sack_permitted) o += " sackOK";
+  if (s.options.timestamps)
+    o += " ts " + std::to_string(s.options.timestamps->tsval) + "/" +
+         std::to_string(s.options.timestamps->tsecr);
+  for (const wire::SackBlock& b : s.options.sacks()) {
+    o += " sack " + std::to_string(b.left) + "-" + std::to_string(b.right);
+  }
+  if (s.options.fast_open) o += " tfo";
+  return o.empty() ? o : o.substr(1);
+}
+
 std::string describe(const TraceSegment& t, uint32_t client_isn,
                      uint32_t server_isn) {
   using namespace wire::flags;
@@ -111,15 +127,9 @@ std::string describe(const TraceSegment& t, uint32_t client_isn,
   os << flags_string(s) << " seq=" << s.seq - my_isn;
   if (s.has(kAck)) os << " ack=" << s.ack - peer_isn;
   os << " len=" << s.payload.size() << " win=" << s.window;
-  std::string o;
-  if (s.options.mss) o += " mss " + std::to_string(*s.options.mss);
-  if (s.options.window_scale)
-    o += " ws " + std::to_string(*s.options.window_scale);
-  if (s.options.sack_permitted) o += " sackOK";
-  if (s.options.timestamps)
-    o += " ts " + std::to_string(s.options.timestamps->tsval) + "/" +
-         std::to_string(s.options.timestamps->tsecr);
-  if (!o.empty()) os << " <" << o.substr(1) << ">";
+  if (const std::string o = options_string(s); !o.empty()) {
+    os << " <" << o << ">";
+  }
   os << " @" << t.time.count() / 1000 << "." << t.time.count() % 1000 / 100
      << "ms";
   return os.str();

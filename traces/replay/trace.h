@@ -56,6 +56,8 @@ struct Trace {
 std::string to_string(const tcp::Endpoint& e);
 // The flags as tcpdump writes them: S F R P . E W ("none" for none).
 std::string flags_string(const wire::Segment& s);
+// The options tcpdump-like, "mss 1460 ws 7 sackOK ts 15/9" ("" for none).
+std::string options_string(const wire::Segment& s);
 // One line per segment, tcpdump-like, relative to the connection's ISNs
 // when known: "#3 c>s . seq=1 ack=1 len=0 win=63 <ts 15/9>".
 std::string describe(const TraceSegment& s, uint32_t client_isn,
