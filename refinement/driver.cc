@@ -52,10 +52,17 @@ uint32_t ms(Time t) {
 
 class Sink : public tcp::PacketSink {
  public:
+  Sink(const Time& now, std::vector<WirePacket>& wire)
+      : now_(now), wire_(wire) {}
   void send(std::span<const uint8_t> p) override {
     packets.emplace_back(p.begin(), p.end());
+    wire_.push_back({now_, packets.back()});
   }
   std::deque<std::vector<uint8_t>> packets;
+
+ private:
+  const Time& now_;
+  std::vector<WirePacket>& wire_;
 };
 
 tcp::StackConfig stack_config(const RefinementConfig& c) {
@@ -139,6 +146,7 @@ class Driver {
   Driver(const RefinementConfig& config, const DriverOptions& options)
       : config_(config),
         options_(options),
+        sink_(now_, result_.wire),
         stack_(std::make_unique<tcp::Stack>(stack_config(config), sink_)),
         params_(model_params(config)),
         state_(model::initial<Concrete>()) {
@@ -197,6 +205,7 @@ class Driver {
     seg.payload = std::span<const uint8_t>(payload.data(), spec.len);
     std::vector<uint8_t> buf(wire::emitted_length(seg));
     const size_t n = wire::emit(seg, buf);
+    result_.wire.push_back({now_, {buf.begin(), buf.begin() + n}});
     (void)stack_->receive(std::span<const uint8_t>(buf.data(), n), now_);
     const bool impl_cookie =
         stack_->counters().SyncookiesSent != cookies_before;
@@ -545,6 +554,7 @@ class Driver {
     seg.window = 65535;
     std::vector<uint8_t> buf(wire::emitted_length(seg));
     const size_t n = wire::emit(seg, buf);
+    result_.wire.push_back({now_, {buf.begin(), buf.begin() + n}});
     (void)stack_->receive(std::span<const uint8_t>(buf.data(), n), now_);
   }
 

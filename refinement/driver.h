@@ -53,6 +53,12 @@ struct DriverOptions {
   std::function<void(tcp::Stack&)> prepare_stack;
 };
 
+// A packet into or out of the impl Stack, at the driver's clock.
+struct WirePacket {
+  tcp::Time time{0};
+  std::vector<uint8_t> ip;  // the IPv4 datagram
+};
+
 struct RunResult {
   bool diverged = false;
   size_t failing_step = 0;  // 1-based index into Scenario::steps
@@ -62,6 +68,9 @@ struct RunResult {
   std::vector<model::Transition> transitions;
   // Steps skipped, per known divergence (index = KnownDivergence id).
   std::vector<uint32_t> skipped;
+  // Every packet into and out of the impl Stack, in order: the run as a
+  // capture (traces/replay's write_pcap, then tcpref-explain; EXPLAIN.md).
+  std::vector<WirePacket> wire;
 };
 
 [[nodiscard]] RunResult run(const RefinementConfig& config,

@@ -7,11 +7,16 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdlib>
 #include <optional>
+#include <string>
 
 #include "impl/tcp/testing_hooks.h"
+#include "refinement/capture.h"
 #include "refinement/driver.h"
 #include "refinement/generators.h"
+#include "traces/explain/explain.h"
+#include "traces/explain/render.h"
 
 namespace tcpref::refinement {
 namespace {
@@ -22,6 +27,19 @@ DriverOptions with_bug() {
     tcp::TestingAccess::hooks(s).bug_accept_ack_iss_plus_2 = true;
   };
   return o;
+}
+
+// A SYN, then an ACK of ISS+2 from the tracked client.
+Scenario ack_of_iss_plus_2() {
+  SegmentSpec syn;
+  syn.syn = true;
+  syn.seq = {SeqBase::kIrs, 0, 0};
+  SegmentSpec ack;
+  ack.ack = true;
+  ack.ack_number = {AckBase::kSndNxt, 1, 0};  // ISS+2
+  return Scenario{
+      0x10000000,
+      {Step{StepKind::kSegment, syn, {}}, Step{StepKind::kSegment, ack, {}}}};
 }
 
 TEST(PlantedBug, PropertyFailsInEveryConfiguration) {
@@ -56,15 +74,7 @@ TEST(PlantedBug, PropertyFailsInEveryConfiguration) {
 // The same bug on the tracked client, by hand: SEG.ACK = ISS+2 completes the
 // handshake in impl, where the model answers RST (kSynRecvBadAck).
 TEST(PlantedBug, AckOfIssPlusTwoDiverges) {
-  SegmentSpec syn;
-  syn.syn = true;
-  syn.seq = {SeqBase::kIrs, 0, 0};
-  SegmentSpec ack;
-  ack.ack = true;
-  ack.ack_number = {AckBase::kSndNxt, 1, 0};  // ISS+2
-  const Scenario s{
-      0x10000000,
-      {Step{StepKind::kSegment, syn, {}}, Step{StepKind::kSegment, ack, {}}}};
+  const Scenario s = ack_of_iss_plus_2();
   const RefinementConfig config = standard_configs().front();
   const RunResult buggy = run(config, s, with_bug());
   EXPECT_TRUE(buggy.diverged);
@@ -73,6 +83,40 @@ TEST(PlantedBug, AckOfIssPlusTwoDiverges) {
             std::string::npos)
       << buggy.trace;
   EXPECT_FALSE(run(config, s).diverged);
+}
+
+// The counterexample as a capture, read back by tcpref-explain: the model
+// check on the wire alone finds the same bug. The model answers the ACK of
+// ISS+2 (#3) with <SEQ=SEG.ACK><CTL=RST>; the buggy impl took it and
+// answered with an ACK (#4), which is marked red, and only it.
+TEST(PlantedBug, CounterexampleRendersAsAReport) {
+  const Scenario s = ack_of_iss_plus_2();
+  const RunResult buggy = run(standard_configs().front(), s, with_bug());
+  ASSERT_TRUE(buggy.diverged);
+  ASSERT_GE(buggy.wire.size(), 3u);  // SYN in, SYN-ACK out, ACK in, ...
+  const char* dir = std::getenv("TEST_TMPDIR");
+  const std::string path =
+      std::string(dir ? dir : "/tmp") + "/planted_bug_counterexample.pcap";
+  ASSERT_EQ(write_capture(buggy, path), "");
+  traces::Explanation x;
+  ASSERT_EQ(traces::explain_file(path, "server=tcpref\n", x), "");
+  EXPECT_FALSE(x.ok());
+  ASSERT_EQ(x.connections.size(), 1u);
+  EXPECT_EQ(x.connections[0].segment_rows(), buggy.wire.size())
+      << traces::render_text(x);
+  EXPECT_EQ(x.connections[0].report.disagreement_packet, 4u);
+  EXPECT_NE(x.connections[0].report.disagreement.find(
+                "in SYN-RECEIVED the model sends RST"),
+            std::string::npos)
+      << x.connections[0].report.disagreement;
+  size_t red = 0;
+  for (const traces::LadderRow& r : x.connections[0].rows) {
+    if (r.bad()) {
+      ++red;
+      EXPECT_EQ(r.number, 4u);
+    }
+  }
+  EXPECT_EQ(red, 1u);
 }
 
 }  // namespace

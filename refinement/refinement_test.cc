@@ -6,7 +6,9 @@
 #include <rapidcheck/gtest.h>
 
 #include <cstdio>
+#include <string>
 
+#include "refinement/capture.h"
 #include "refinement/driver.h"
 #include "refinement/generators.h"
 
@@ -20,6 +22,15 @@ void check_config(const RefinementConfig& config) {
         const RunResult r = run(config, s);
         ++sequences;
         if (r.diverged) {
+          // Overwritten by each shrinking step: the last is the minimal one.
+          const std::string pcap = counterexample_path(config.name);
+          if (!pcap.empty() && write_capture(r, pcap).empty()) {
+            std::printf(
+                "counterexample written to %s "
+                "(bazel run //traces/explain:tcpref-explain -- "
+                "--set server=tcpref --text FILE)\n",
+                pcap.c_str());
+          }
           RC_FAIL("impl and model diverge at step " +
                   std::to_string(r.failing_step) + ": " + r.divergence +
                   "\n--- trace ---\n" + r.trace);

@@ -6,8 +6,8 @@
 # tcpref-demo-<pid> with TUN device tcpref0 (server 198.18.0.1, kernel side
 # 198.18.0.2/24), starts the server in http mode, fetches / and /metrics with
 # curl, runs a burst of concurrent connections, prints what happened, and
-# removes the namespace and the server. Keeps the pcap and server log in
-# out/demo/. Needs root.
+# removes the namespace and the server. Keeps the pcap, the server log and
+# tcpref-explain's report of the pcap (report.html) in out/demo/. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,9 @@ namespace it creates, then has the kernel's own TCP clients use it: curl
 fetches / and /metrics, N concurrent connections (default 200) follow, and a
 summary prints the handshakes completed, the server's counters and where the
 pcap is. Ends by itself; removes the namespace and stops the server on exit
-or Ctrl-C. Output: out/demo/{tcpref.pcap,server.log}. Needs root.
+or Ctrl-C. Output: out/demo/{tcpref.pcap,server.log,report.html}: the
+report is the pcap as a ladder diagram checked against the model
+(tcpref-explain, docs/EXPLAIN.md). Needs root.
 
   --burst N       concurrent connections in the burst (1-1000, default 200)
   --impair SPEC   impairment for the server's TUN loop, e.g.
@@ -56,16 +58,19 @@ if [ "$setup" -eq 1 ]; then
   tools/setup.sh
 fi
 
-say "building tcpref-server (bazel build --config=opt)"
-bazel build --config=opt //impl/server:tcpref-server
-server_bin="$(bazel info --config=opt bazel-bin 2>/dev/null)/impl/server/tcpref-server"
+say "building tcpref-server and tcpref-explain (bazel build --config=opt)"
+bazel build --config=opt //impl/server:tcpref-server //traces/explain:tcpref-explain
+bin_dir="$(bazel info --config=opt bazel-bin 2>/dev/null)"
+server_bin="$bin_dir/impl/server/tcpref-server"
+explain_bin="$bin_dir/traces/explain/tcpref-explain"
 [ -x "$server_bin" ] || { echo "demo.sh: $server_bin not built" >&2; exit 1; }
 
 out="out/demo"
 mkdir -p "$out"
 pcap="$out/tcpref.pcap"
 log="$out/server.log"
-rm -f "$pcap" "$log"
+report="$out/report.html"
+rm -f "$pcap" "$log" "$report"
 
 ns="tcpref-demo-$$"
 server_pid=""
@@ -148,6 +153,15 @@ else
   echo "pcap: $pcap"
 fi
 echo "server log: $log"
+# The capture against the model: the demo server runs with tcpref-server's
+# defaults (docs/TRACES.md, server=tcpref).
+if "$explain_bin" --set server=tcpref -o "$report" "$pcap"; then
+  echo "report: $report (open it in a browser; --text for a terminal:" \
+       "$explain_bin --text --set server=tcpref $pcap)"
+else
+  echo "demo: tcpref-explain could not read $pcap" >&2
+  failed=$((failed + 1))
+fi
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$ok" -ne "$burst" ]; then
   echo "demo: FAILED (see above and $log)"
   exit 1
