@@ -105,7 +105,7 @@ uint64_t worst_case_memory(const ServerOptions& o) {
   // Receive ring, out-of-order ring (at most as large), send ring; and per
   // slot the socket record and an app with its buffers, well under 64 KiB.
   const uint64_t per_socket =
-      2 * uint64_t{c.receive_buffer} + c.send_buffer + 64 * 1024;
+      2 * uint64_t{c.receive_buffer} + c.send_buffer + uint64_t{64} * 1024;
   return uint64_t{o.threads} * c.max_sockets * per_socket;
 }
 
