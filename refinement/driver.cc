@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -205,7 +206,8 @@ class Driver {
     seg.payload = std::span<const uint8_t>(payload.data(), spec.len);
     std::vector<uint8_t> buf(wire::emitted_length(seg));
     const size_t n = wire::emit(seg, buf);
-    result_.wire.push_back({now_, {buf.begin(), buf.begin() + n}});
+    result_.wire.push_back(
+        {now_, {buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)}});
     (void)stack_->receive(std::span<const uint8_t>(buf.data(), n), now_);
     const bool impl_cookie =
         stack_->counters().SyncookiesSent != cookies_before;
@@ -554,7 +556,8 @@ class Driver {
     seg.window = 65535;
     std::vector<uint8_t> buf(wire::emitted_length(seg));
     const size_t n = wire::emit(seg, buf);
-    result_.wire.push_back({now_, {buf.begin(), buf.begin() + n}});
+    result_.wire.push_back(
+        {now_, {buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)}});
     (void)stack_->receive(std::span<const uint8_t>(buf.data(), n), now_);
   }
 

@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
     }
     if (!pcap_out.empty()) {
       std::vector<tcpref::traces::RawPacket> packets;
+      packets.reserve(captured.size());
       for (const auto& p : captured) {
         packets.push_back({static_cast<uint32_t>(packets.size() + 1),
                            tcpref::tcp::Time(p.at_us), p.bytes});
